@@ -1,0 +1,1 @@
+"""The commands every adapter offers, and the application that dispatches them."""

@@ -1,0 +1,70 @@
+"""How content items read in a reply: one place, so every command shows them alike."""
+
+from __future__ import annotations
+
+import calendar
+
+from bot.core.content.catalog import Catalog
+from bot.core.content.models import Fact, Quote
+from bot.core.messages import Field, Reply
+from bot.core.text import defuse_mentions
+
+
+def human_date(value: str) -> str:
+    """'2002' -> '2002', '2005-10' -> 'October 2005', '2002-05-28' -> '28 May 2002'."""
+    parts = value.split("-")
+    if len(parts) == 2:
+        return f"{calendar.month_name[int(parts[1])]} {parts[0]}"
+    if len(parts) == 3:
+        return f"{int(parts[2])} {calendar.month_name[int(parts[1])]} {parts[0]}"
+    return value
+
+
+def shorten(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def speaker_line(catalog: Catalog, quote: Quote) -> str:
+    person = catalog.people[quote.speaker]
+    role = quote.role or person.role
+    line = f"— {person.name}"
+    if role:
+        line += f", {role}"
+    if quote.date:
+        line += f" ({human_date(quote.date)})"
+    return line
+
+
+def quote_reply(catalog: Catalog, quote: Quote, title: str = "Who said it?") -> Reply:
+    fields = [Field("Speaker", catalog.people[quote.speaker].name, inline=True)]
+    role = quote.role or catalog.people[quote.speaker].role
+    if role:
+        fields.append(Field("Role at the time", role, inline=True))
+    if quote.date:
+        fields.append(Field("Date", human_date(quote.date), inline=True))
+    if quote.context:
+        fields.append(Field("Context", quote.context))
+    citation = catalog.citation(quote.cite)
+    fields.append(Field("Source", citation.render()))
+    return Reply(
+        text=defuse_mentions(f"“{quote.text}”\n{speaker_line(catalog, quote)}"),
+        title=title,
+        fields=tuple(fields),
+        citations=(citation,),
+    )
+
+
+def fact_line(catalog: Catalog, fact: Fact) -> str:
+    return f"{fact.text} [{catalog.citation(fact.cite).render()}]"
+
+
+def fact_reply(catalog: Catalog, fact: Fact, title: str) -> Reply:
+    citation = catalog.citation(fact.cite)
+    topics = ", ".join(catalog.topics[t].title for t in fact.topics)
+    return Reply(
+        text=defuse_mentions(fact.text),
+        title=title,
+        fields=(Field("Topics", topics, inline=True), Field("Source", citation.render())),
+        citations=(citation,),
+    )

@@ -1,0 +1,1 @@
+"""Course content: models, loading with file:line errors, and the search indexes."""

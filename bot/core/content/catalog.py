@@ -1,0 +1,115 @@
+"""The loaded course content, cross-referenced and indexed for the command handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.core.content.models import Cite, Event, Fact, Person, Quote, Source, Term, Topic
+from bot.core.content.search import Hit, SearchIndex
+from bot.core.messages import Citation
+from bot.core.text import fold
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    key: str  # the id of what matched
+    label: str  # the name or alias that matched, as written in the content
+    score: float
+
+
+class NameIndex:
+    """Finds an id by any of its names, tolerating misspellings ("putn" -> Putin)."""
+
+    def __init__(self, names: Iterable[tuple[str, str]]) -> None:
+        self._labels: list[str] = []
+        self._keys: list[str] = []
+        self._folded: list[str] = []
+        for key, label in names:
+            folded = fold(label)
+            if folded:
+                self._keys.append(key)
+                self._labels.append(label)
+                self._folded.append(folded)
+
+    def exact(self, query: str) -> str | None:
+        folded = fold(query)
+        for key, name in zip(self._keys, self._folded, strict=True):
+            if name == folded:
+                return key
+        return None
+
+    def match(self, query: str, limit: int = 3, cutoff: float = 70.0) -> list[NameMatch]:
+        """Best distinct ids for `query`, best first; a whole-word hit beats a fuzzy one."""
+        folded = fold(query)
+        if not folded:
+            return []
+        found = process.extract(
+            folded, self._folded, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=cutoff
+        )
+        best: dict[str, NameMatch] = {}
+        for _, score, index in found:
+            key = self._keys[index]
+            if folded in self._folded[index].split():
+                score = max(score, 99.0)  # a surname typed in full
+            if key not in best or score > best[key].score:
+                best[key] = NameMatch(key, self._labels[index], float(score))
+        ranked = sorted(best.values(), key=lambda m: -m.score)
+        return ranked[:limit]
+
+
+@dataclass
+class Catalog:
+    sources: dict[str, Source] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    quotes: dict[str, Quote] = field(default_factory=dict)
+    facts: dict[str, Fact] = field(default_factory=dict)
+    terms: dict[str, Term] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.quote_index = SearchIndex(list(self.quotes.values()), lambda q: q.text)
+        self.fact_index = SearchIndex(list(self.facts.values()), self._describe_fact)
+        self.people_names = NameIndex(
+            (p.id, name) for p in self.people.values() for name in (p.name, *p.aliases)
+        )
+        self.term_names = NameIndex(
+            (t.id, name)
+            for t in self.terms.values()
+            for name in (t.term, *([t.expansion] if t.expansion else []), *t.aliases)
+        )
+        self.topic_names = NameIndex(
+            (t.id, name) for t in self.topics.values() for name in (t.id, t.title)
+        )
+        self.quotes_by_speaker: dict[str, list[Quote]] = {}
+        for quote in self.quotes.values():
+            self.quotes_by_speaker.setdefault(quote.speaker, []).append(quote)
+        self.facts_by_topic: dict[str, list[Fact]] = {}
+        for fact in self.facts.values():
+            for topic in fact.topics:
+                self.facts_by_topic.setdefault(topic, []).append(fact)
+
+    def _describe_fact(self, fact: Fact) -> str:
+        topics = " ".join(self.topics[t].title for t in fact.topics if t in self.topics)
+        return f"{fact.text} {fact.date or ''} {topics}"
+
+    def citation(self, cite: Cite) -> Citation:
+        source = self.sources[cite.source]
+        section = next(s for s in source.sections if s.id == cite.section)
+        return Citation(
+            source_id=source.id,
+            source_title=source.title,
+            section_id=section.id,
+            section_title=section.title,
+            footnote=cite.footnote,
+            page=cite.page,
+        )
+
+    def search_quotes(self, fragment: str, limit: int = 5) -> list[Hit[Quote]]:
+        return self.quote_index.search(fragment, limit)
+
+    def search_facts(self, question: str, limit: int = 3) -> list[Hit[Fact]]:
+        return self.fact_index.search(question, limit)

@@ -1,0 +1,243 @@
+"""Loads content/ into a Catalog, or reports every problem at once as file:line:col: message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+from rapidfuzz import process
+
+from bot.core.content.catalog import Catalog
+from bot.core.content.models import (
+    KINDS,
+    ContentFile,
+    Event,
+    Fact,
+    Model,
+    Quote,
+    Source,
+)
+from bot.core.content.problems import ContentErrors, Problem
+from bot.core.content.yaml_source import Located, YamlPath, parse_yaml
+
+YAML_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 5_000_000
+
+_MODELS: dict[str, type[Model]] = {
+    name: get_args(field.annotation)[0] for name, field in ContentFile.model_fields.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    kind: str
+    model: Any
+    file: str
+    located: Located
+    path: YamlPath
+
+    def problem(self, message: str, *more: str | int) -> Problem:
+        where = self.located.position((*self.path, *more))
+        return Problem(self.file, where.line, where.column, message)
+
+
+def content_files(paths: Iterable[Path]) -> list[Path]:
+    """Every YAML file at or below `paths`, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def _describe(error: dict[str, Any], label: str) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return f"{label}: missing required key '{error['loc'][-1]}'"
+    if kind == "extra_forbidden":
+        return f"{label}: unknown key"
+    return f"{label}: {error['msg']}"
+
+
+def _label(path: YamlPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _unknown_key(key: str, allowed: Sequence[str]) -> str:
+    guess = process.extractOne(key, allowed, score_cutoff=60)
+    hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+    return f"unknown key '{key}'{hint}; allowed: {', '.join(allowed)}"
+
+
+def _validate_item(
+    kind: str, raw: Any, file: str, located: Located, path: YamlPath
+) -> tuple[Any | None, list[Problem]]:
+    model = _MODELS[kind]
+    try:
+        return model.model_validate(raw), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if isinstance(p, int | str))
+            full = (*path, *loc)
+            where = located.position(full)
+            if error["type"] == "extra_forbidden":
+                owner = _owner_model(model, loc[:-1])
+                message = f"{_label(full[:-1])}: " + _unknown_key(
+                    str(loc[-1]), list(owner.model_fields) if owner else []
+                )
+            else:
+                message = _describe(error, _label(full))
+            problems.append(Problem(file, where.line, where.column, message))
+        return None, problems
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The model inside an annotation such as `Cite | None` or `list[Section]`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _owner_model(model: type[BaseModel], loc: YamlPath) -> type[BaseModel] | None:
+    """The model that owns the key at `loc` inside `model` (for 'did you mean' hints)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, str):
+            field = current.model_fields.get(part)
+            current = _nested_model(field.annotation) if field else None
+    return current
+
+
+def _read_file(path: Path, root: Path | None) -> tuple[str, list[_Item], list[Problem]]:
+    name = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return name, [], [Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]
+    if len(raw) > MAX_FILE_BYTES:
+        return name, [], [Problem(name, 1, 1, f"file larger than {MAX_FILE_BYTES} bytes")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return name, [], [Problem(name, line, 1, "file is not UTF-8 text")]
+    located, yaml_problems = parse_yaml(text)
+    problems = [
+        Problem(name, p.position.line, p.position.column, p.message) for p in yaml_problems
+    ]
+    if located is None or located.data is None:
+        return name, [], problems
+    if not isinstance(located.data, dict):
+        problems.append(Problem(name, 1, 1, f"the top level must be a mapping of {KINDS}"))
+        return name, [], problems
+    items: list[_Item] = []
+    for kind, entries in located.data.items():
+        where = located.position((kind,))
+        if kind not in _MODELS:
+            problems.append(
+                Problem(name, where.line, where.column, _unknown_key(str(kind), list(KINDS)))
+            )
+            continue
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            problems.append(Problem(name, where.line, where.column, f"'{kind}' must be a list"))
+            continue
+        for index, raw_item in enumerate(entries):
+            model, item_problems = _validate_item(kind, raw_item, name, located, (kind, index))
+            problems.extend(item_problems)
+            if model is not None:
+                items.append(_Item(kind, model, name, located, (kind, index)))
+    return name, items, problems
+
+
+def _cross_check(items: list[_Item]) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    problems: list[Problem] = []
+    by_kind: dict[str, dict[str, _Item]] = {kind: {} for kind in KINDS}
+    for item in items:
+        seen = by_kind[item.kind]
+        first = seen.get(item.model.id)
+        if first is not None:
+            where = first.located.position(first.path)
+            problems.append(
+                item.problem(
+                    f"duplicate {item.kind[:-1]} id '{item.model.id}' "
+                    f"(first defined at {first.file}:{where.line})",
+                    "id",
+                )
+            )
+            continue
+        seen[item.model.id] = item
+
+    sources: dict[str, Source] = {k: v.model for k, v in by_kind["sources"].items()}
+    for item in items:
+        model = item.model
+        cite = getattr(model, "cite", None)
+        if cite is not None:
+            source = sources.get(cite.source)
+            if source is None:
+                problems.append(item.problem(f"unknown source '{cite.source}'", "cite", "source"))
+            elif all(s.id != cite.section for s in source.sections):
+                known = ", ".join(s.id for s in source.sections)
+                problems.append(
+                    item.problem(
+                        f"source '{cite.source}' has no section '{cite.section}' (known: {known})",
+                        "cite",
+                        "section",
+                    )
+                )
+        if isinstance(model, Quote) and model.speaker not in by_kind["people"]:
+            problems.append(item.problem(f"unknown speaker '{model.speaker}'", "speaker"))
+        if isinstance(model, Fact | Event):
+            for index, topic in enumerate(model.topics):
+                if topic not in by_kind["topics"]:
+                    problems.append(item.problem(f"unknown topic '{topic}'", "topics", index))
+    models = {kind: {k: v.model for k, v in seen.items()} for kind, seen in by_kind.items()}
+    return models, problems
+
+
+def load_catalog(paths: Sequence[Path], root: Path | None = None) -> Catalog:
+    """Load every YAML file at or below `paths`. Raises ContentErrors with all problems."""
+    files = content_files(paths)
+    problems: list[Problem] = []
+    items: list[_Item] = []
+    if not files:
+        shown = ", ".join(str(p) for p in paths)
+        raise ContentErrors([Problem(shown, 1, 1, "no content files (*.yaml, *.yml) found")])
+    for path in files:
+        if not path.exists():
+            problems.append(Problem(str(path), 1, 1, "no such file or folder"))
+            continue
+        _, file_items, file_problems = _read_file(path, root)
+        items.extend(file_items)
+        problems.extend(file_problems)
+    models, cross_problems = _cross_check(items)
+    problems.extend(cross_problems)
+    if problems:
+        raise ContentErrors(problems)
+    return Catalog(
+        sources=models["sources"],
+        topics=models["topics"],
+        people=models["people"],
+        quotes=models["quotes"],
+        facts=models["facts"],
+        terms=models["terms"],
+        events=models["events"],
+    )

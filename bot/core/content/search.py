@@ -1,0 +1,181 @@
+"""Ranked full-text search that tolerates typos, missing words, word order, accents and case.
+
+Two stages, as search engines do it:
+1. Candidate generation with BM25 over an inverted index. Query words missing from the vocabulary
+   are corrected against it through a character-trigram index of the vocabulary (so "bordyuza"
+   still finds "bordyuzha"), and postings are numpy arrays, so one query touches only the documents
+   that share a word with it.
+2. Re-ranking of the few best candidates with rapidfuzz: how much of the query each candidate
+   covers (word by word, fuzzily) and how well the query aligns with a stretch of it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from bot.core.text import fold, terms
+
+T = TypeVar("T")
+
+_K1 = 1.2
+_B = 0.75
+# Words found in more than this share of documents barely separate them; skipping them in
+# candidate generation keeps a query's cost proportional to its rare words.
+_COMMON_SHARE = 0.2
+_CANDIDATES = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Hit(Generic[T]):
+    item: T
+    score: float  # 0..100: how well the query matches this item
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"^{word}$"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+class _Vocabulary:
+    """Finds the indexed words closest to a word the index has never seen."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = list(words)
+        grams: dict[str, list[int]] = defaultdict(list)
+        for word_id, word in enumerate(self.words):
+            for gram in _trigrams(word):
+                grams[gram].append(word_id)
+        self._grams = {g: np.asarray(ids, dtype=np.int32) for g, ids in grams.items()}
+
+    def near(self, word: str, limit: int = 3) -> list[tuple[int, float]]:
+        """Up to `limit` (word id, similarity 0..1) within a small edit distance of `word`."""
+        if len(word) < 3 or not self.words:
+            return []
+        postings = [self._grams[g] for g in _trigrams(word) if g in self._grams]
+        if not postings:
+            return []
+        counts = np.bincount(np.concatenate(postings), minlength=len(self.words))
+        shortlist = np.argsort(counts)[::-1][:30]
+        allowed = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
+        found: list[tuple[int, float]] = []
+        for word_id in shortlist:
+            if counts[word_id] == 0:
+                break
+            candidate = self.words[int(word_id)]
+            distance = Levenshtein.distance(word, candidate, score_cutoff=allowed)
+            if distance <= allowed:
+                found.append((int(word_id), 1.0 - distance / max(len(word), len(candidate))))
+        found.sort(key=lambda pair: -pair[1])
+        return found[:limit]
+
+
+class SearchIndex(Generic[T]):
+    """An index over items, each described by the text `describe(item)` returns."""
+
+    def __init__(self, items: Sequence[T], describe: Callable[[T], str]) -> None:
+        self.items = list(items)
+        self._folded = [fold(describe(item)) for item in self.items]
+        self._words = [set(text.split()) for text in self._folded]
+        tokenised = [terms(text) for text in self._folded]
+        lengths = np.asarray([len(t) for t in tokenised], dtype=np.float32)
+        average = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
+
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for doc_id, doc_terms in enumerate(tokenised):
+            for word, tf in Counter(doc_terms).items():
+                postings[word].append((doc_id, tf))
+
+        count = len(self.items)
+        self._vocabulary = _Vocabulary(list(postings))
+        self._word_ids = {word: i for i, word in enumerate(self._vocabulary.words)}
+        self._docs: list[npt.NDArray[np.int32]] = []
+        self._weights: list[npt.NDArray[np.float32]] = []
+        self._idf: list[float] = []
+        for word in self._vocabulary.words:
+            pairs = postings[word]
+            docs = np.fromiter((d for d, _ in pairs), dtype=np.int32, count=len(pairs))
+            tf = np.fromiter((f for _, f in pairs), dtype=np.float32, count=len(pairs))
+            idf = math.log(1.0 + (count - len(pairs) + 0.5) / (len(pairs) + 0.5))
+            norm = _K1 * (1.0 - _B + _B * lengths[docs] / average)
+            self._docs.append(docs)
+            self._weights.append((idf * tf * (_K1 + 1.0) / (tf + norm)).astype(np.float32))
+            self._idf.append(idf)
+        self._common = max(2, int(count * _COMMON_SHARE))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def _query_words(self, query: str) -> list[tuple[str, list[tuple[int, float]]]]:
+        """Each query word with the indexed words it stands for (itself, or its corrections)."""
+        expanded = []
+        for word in dict.fromkeys(terms(query)):
+            word_id = self._word_ids.get(word)
+            if word_id is not None:
+                expanded.append((word, [(word_id, 1.0)]))
+            else:
+                expanded.append((word, self._vocabulary.near(word)))
+        return expanded
+
+    def candidates(self, query: str, limit: int = _CANDIDATES) -> list[int]:
+        """Document ids ranked by BM25 over the (corrected) query words."""
+        expanded = self._query_words(query)
+        chosen = [(w, s) for _, matches in expanded for w, s in matches]
+        rare = [(w, s) for w, s in chosen if len(self._docs[w]) <= self._common]
+        chosen = rare or chosen
+        if not chosen:
+            return []
+        docs = np.concatenate([self._docs[w] for w, _ in chosen])
+        weights = np.concatenate([self._weights[w] * np.float32(s) for w, s in chosen])
+        scores = np.bincount(docs, weights=weights, minlength=len(self.items))
+        touched = np.flatnonzero(scores)
+        if len(touched) > limit:
+            best = np.argpartition(scores[touched], -limit)[-limit:]
+            touched = touched[best]
+        return [int(d) for d in touched[np.argsort(-scores[touched], kind="stable")]]
+
+    def search(self, query: str, limit: int = 5) -> list[Hit[T]]:
+        """The best `limit` items for `query`, scored 0..100, best first."""
+        folded_query = fold(query)
+        query_words = [w for w, _ in self._query_words(query)]
+        if not query_words:
+            return []
+        weights = [self._word_weight(w) for w in query_words]
+        hits = []
+        for doc_id in self.candidates(query):
+            coverage = self._coverage(query_words, weights, self._words[doc_id])
+            alignment = fuzz.partial_ratio(folded_query, self._folded[doc_id]) / 100.0
+            score = 100.0 * (0.65 * coverage + 0.35 * alignment)
+            hits.append(Hit(self.items[doc_id], round(score, 2)))
+        hits.sort(key=lambda hit: -hit.score)
+        return hits[:limit]
+
+    def _word_weight(self, word: str) -> float:
+        word_id = self._word_ids.get(word)
+        if word_id is not None:
+            return self._idf[word_id]
+        # An unknown word weighs like its best correction, or like a rare word if it has none.
+        near = self._vocabulary.near(word, limit=1)
+        return self._idf[near[0][0]] if near else max(self._idf, default=1.0)
+
+    @staticmethod
+    def _coverage(query_words: list[str], weights: list[float], doc_words: set[str]) -> float:
+        """Share of the query's weight that the document contains, a typo'd word counting less."""
+        total = sum(weights) or 1.0
+        found = 0.0
+        for word, weight in zip(query_words, weights, strict=True):
+            if word in doc_words:
+                found += weight
+                continue
+            best = process.extractOne(word, doc_words, scorer=fuzz.ratio, score_cutoff=75)
+            if best is not None:
+                found += weight * best[1] / 100.0
+        return found / total

@@ -1,0 +1,98 @@
+"""What comes in from a platform and what goes back out, in platform-neutral form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who sent an event. `roles` are the platform roles an adapter mapped (e.g. "teacher")."""
+
+    platform: str
+    user_id: str
+    display_name: str
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def is_teacher(self) -> bool:
+        return "teacher" in self.roles
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    platform: str
+    channel_id: str
+    server_id: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A typed or slash command, as the raw text the user wrote (e.g. "/whosaid csto backbone")."""
+
+    actor: Actor
+    channel: Channel
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    source_id: str
+    source_title: str
+    section_id: str
+    section_title: str
+    footnote: int | None = None
+    page: str | None = None
+
+    def render(self) -> str:
+        where = f"§{self.section_id} {self.section_title}"
+        if self.section_id == self.section_title or not self.section_id[:1].isdigit():
+            where = self.section_title
+        extra = ""
+        if self.footnote is not None:
+            extra += f", note {self.footnote}"
+        if self.page:
+            extra += f", p. {self.page}"
+        return f"{self.source_title} — {where}{extra}"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button or option the user can pick; `value` is what comes back when it is picked."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    content: bytes
+    media_type: str = "text/plain"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A neutral reply. Adapters render it within their platform's limits."""
+
+    text: str
+    title: str | None = None
+    fields: tuple[Field, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    ephemeral: bool = False
+    attachment: Attachment | None = None
+    citations: tuple[Citation, ...] = field(default_factory=tuple)
+
+    @property
+    def citation(self) -> Citation | None:
+        return self.citations[0] if self.citations else None
