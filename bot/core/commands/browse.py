@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.commands.registry import Context
-from bot.core.commands.render import fact_line, fact_reply, shorten
+from bot.core.commands.render import fact_reply, shorten
 from bot.core.messages import Choice, Reply
 from bot.core.parser import Parsed
 from bot.core.text import defuse_mentions
@@ -65,7 +65,7 @@ def _search(ctx: Context, query: str) -> list[Reply]:
                 ephemeral=True,
             )
         ]
-    lines = [f"{n}. {fact_line(catalog, h.item)}" for n, h in enumerate(hits, start=1)]
+    lines = [f"{n}. {h.item.text}" for n, h in enumerate(hits, start=1)]
     return [
         Reply(
             text=defuse_mentions("\n".join(lines)),

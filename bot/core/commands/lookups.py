@@ -155,13 +155,11 @@ def define(ctx: Context, args: Parsed) -> list[Reply]:
             )
         ]
     term = catalog.terms[key]
-    citation = catalog.citation(term.cite)
     title = f"{term.term} — {term.expansion}" if term.expansion else term.term
     return [
         Reply(
             text=defuse_mentions(term.definition),
             title=title,
-            fields=(Field("Source", citation.render()),),
-            citations=(citation,),
+            citations=(catalog.citation(term.cite),),
         )
     ]

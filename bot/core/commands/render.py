@@ -37,26 +37,13 @@ def speaker_line(catalog: Catalog, quote: Quote) -> str:
 
 
 def quote_reply(catalog: Catalog, quote: Quote, title: str = "Who said it?") -> Reply:
-    fields = [Field("Speaker", catalog.people[quote.speaker].name, inline=True)]
-    role = quote.role or catalog.people[quote.speaker].role
-    if role:
-        fields.append(Field("Role at the time", role, inline=True))
-    if quote.date:
-        fields.append(Field("Date", human_date(quote.date), inline=True))
-    if quote.context:
-        fields.append(Field("Context", quote.context))
-    citation = catalog.citation(quote.cite)
-    fields.append(Field("Source", citation.render()))
+    fields = (Field("Context", defuse_mentions(quote.context)),) if quote.context else ()
     return Reply(
         text=defuse_mentions(f"“{quote.text}”\n{speaker_line(catalog, quote)}"),
         title=title,
-        fields=tuple(fields),
-        citations=(citation,),
+        fields=fields,
+        citations=(catalog.citation(quote.cite),),
     )
-
-
-def fact_line(catalog: Catalog, fact: Fact) -> str:
-    return f"{fact.text} [{catalog.citation(fact.cite).render()}]"
 
 
 def fact_reply(catalog: Catalog, fact: Fact, title: str) -> Reply:
@@ -65,6 +52,6 @@ def fact_reply(catalog: Catalog, fact: Fact, title: str) -> Reply:
     return Reply(
         text=defuse_mentions(fact.text),
         title=title,
-        fields=(Field("Topics", topics, inline=True), Field("Source", citation.render())),
+        fields=(Field("Topics", topics, inline=True),),
         citations=(citation,),
     )

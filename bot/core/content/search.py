@@ -168,14 +168,20 @@ class SearchIndex(Generic[T]):
 
     @staticmethod
     def _coverage(query_words: list[str], weights: list[float], doc_words: set[str]) -> float:
-        """Share of the query's weight that the document contains, a typo'd word counting less."""
-        total = sum(weights) or 1.0
-        found = 0.0
+        """How much of the query the document contains, between 0 and 1.
+
+        Half is the share of the query's IDF weight (rare words matter more), half the share of
+        its words (so one rare word cannot outweigh three common ones). A typo'd word counts by
+        its similarity squared, so that near-misses ("take" ~ "taken") count less than hits.
+        """
+        total_weight = sum(weights) or 1.0
+        weighted = counted = 0.0
         for word, weight in zip(query_words, weights, strict=True):
             if word in doc_words:
-                found += weight
-                continue
-            best = process.extractOne(word, doc_words, scorer=fuzz.ratio, score_cutoff=75)
-            if best is not None:
-                found += weight * best[1] / 100.0
-        return found / total
+                credit = 1.0
+            else:
+                best = process.extractOne(word, doc_words, scorer=fuzz.ratio, score_cutoff=75)
+                credit = (best[1] / 100.0) ** 2 if best is not None else 0.0
+            weighted += weight * credit
+            counted += credit
+        return 0.5 * weighted / total_weight + 0.5 * counted / len(query_words)

@@ -1,0 +1,29 @@
+"""The composition root: the one place where settings, clock, content and the app are wired."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+
+
+from bot.core.commands.app import Lectern
+from bot.core.content.library import ContentLibrary
+from bot.settings import Settings
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def build_library(settings: Settings) -> ContentLibrary:
+    content = settings.content_dir
+    root = content.parent if content.is_dir() else None
+    return ContentLibrary([content], root=root)
+
+
+def build_app(settings: Settings, library: ContentLibrary | None = None) -> Lectern:
+    rng = random.Random(settings.seed) if settings.seed is not None else random.Random()
+    return Lectern(library or build_library(settings), rng=rng)
+
+

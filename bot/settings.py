@@ -1,0 +1,41 @@
+"""Settings from LECTERN_* environment variables, with defaults that need nothing set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _shipped(folder: str) -> Path:
+    """`./folder` when run from a checkout or the container, else the one beside the package."""
+    here = Path.cwd() / folder
+    return here if here.is_dir() else _PROJECT_ROOT / folder
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LECTERN_", extra="ignore")
+
+    content_dir: Path = Field(default_factory=lambda: _shipped("content"))
+    quiz_dir: Path = Field(default_factory=lambda: _shipped("quizzes"))
+    adapters: str = Field(
+        default="console",
+        description="Comma-separated adapters for `lectern run`: console, discord, slack.",
+    )
+    teachers: str = Field(default="", description="Console users who count as teachers (a,b).")
+    log_level: str = "INFO"
+    seed: int | None = Field(default=None, description="Fixes the random choices (for demos).")
+    discord_token: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+
+    @property
+    def adapter_names(self) -> list[str]:
+        return [a.strip().casefold() for a in self.adapters.split(",") if a.strip()]
+
+    @property
+    def teacher_names(self) -> frozenset[str]:
+        return frozenset(t.strip().casefold() for t in self.teachers.split(",") if t.strip())
