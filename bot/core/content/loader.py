@@ -24,6 +24,7 @@ from bot.core.content.problems import ContentErrors, Problem
 from bot.core.content.yaml_source import Located, YamlPath, parse_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
+_SINGULAR = {"people": "person"} | {kind: kind[:-1] for kind in KINDS if kind != "people"}
 MAX_FILE_BYTES = 5_000_000
 
 _MODELS: dict[str, type[Model]] = {
@@ -34,7 +35,8 @@ _MODELS: dict[str, type[Model]] = {
 @dataclass(frozen=True, slots=True)
 class _Item:
     kind: str
-    model: Any
+    model: Any  # None when the item failed validation (its problems are already reported)
+    id: str
     file: str
     located: Located
     path: YamlPath
@@ -60,7 +62,7 @@ def content_files(paths: Iterable[Path]) -> list[Path]:
 def _describe(error: dict[str, Any], label: str) -> str:
     kind = error["type"]
     if kind == "missing":
-        return f"{label}: missing required key '{error['loc'][-1]}'"
+        return f"{label.rsplit('.', 1)[0]}: missing required key '{error['loc'][-1]}'"
     if kind == "extra_forbidden":
         return f"{label}: unknown key"
     return f"{label}: {error['msg']}"
@@ -126,6 +128,7 @@ def _owner_model(model: type[BaseModel], loc: YamlPath) -> type[BaseModel] | Non
 
 
 def _read_file(path: Path, root: Path | None) -> tuple[str, list[_Item], list[Problem]]:
+    """Parse and validate one file. Items that fail validation come back with `model=None`."""
     name = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
     try:
         raw = path.read_bytes()
@@ -163,38 +166,56 @@ def _read_file(path: Path, root: Path | None) -> tuple[str, list[_Item], list[Pr
         for index, raw_item in enumerate(entries):
             model, item_problems = _validate_item(kind, raw_item, name, located, (kind, index))
             problems.extend(item_problems)
-            if model is not None:
-                items.append(_Item(kind, model, name, located, (kind, index)))
+            raw_id = raw_item.get("id") if isinstance(raw_item, dict) else None
+            if model is not None or isinstance(raw_id, str):
+                items.append(_Item(kind, model, raw_id, name, located, (kind, index)))
     return name, items, problems
 
 
+def _suggest(name: str, known: Iterable[str]) -> str:
+    guess = process.extractOne(name, list(known), score_cutoff=70)
+    return f" (did you mean '{guess[0]}'?)" if guess else ""
+
+
 def _cross_check(items: list[_Item]) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """Duplicate ids and dangling references, across all files.
+
+    Items that failed validation still count as defined, so that one typo in a person does not
+    also turn every quote of theirs into an 'unknown speaker' error.
+    """
     problems: list[Problem] = []
     by_kind: dict[str, dict[str, _Item]] = {kind: {} for kind in KINDS}
     for item in items:
         seen = by_kind[item.kind]
-        first = seen.get(item.model.id)
+        first = seen.get(item.id)
         if first is not None:
             where = first.located.position(first.path)
             problems.append(
                 item.problem(
-                    f"duplicate {item.kind[:-1]} id '{item.model.id}' "
+                    f"duplicate {_SINGULAR[item.kind]} id '{item.id}' "
                     f"(first defined at {first.file}:{where.line})",
                     "id",
                 )
             )
             continue
-        seen[item.model.id] = item
+        seen[item.id] = item
 
-    sources: dict[str, Source] = {k: v.model for k, v in by_kind["sources"].items()}
+    sources: dict[str, Source | None] = {k: v.model for k, v in by_kind["sources"].items()}
     for item in items:
         model = item.model
         cite = getattr(model, "cite", None)
         if cite is not None:
-            source = sources.get(cite.source)
-            if source is None:
-                problems.append(item.problem(f"unknown source '{cite.source}'", "cite", "source"))
-            elif all(s.id != cite.section for s in source.sections):
+            if cite.source not in sources:
+                problems.append(
+                    item.problem(
+                        f"unknown source '{cite.source}'{_suggest(cite.source, sources)}",
+                        "cite",
+                        "source",
+                    )
+                )
+            elif (source := sources[cite.source]) is not None and all(
+                s.id != cite.section for s in source.sections
+            ):
                 known = ", ".join(s.id for s in source.sections)
                 problems.append(
                     item.problem(
@@ -204,12 +225,17 @@ def _cross_check(items: list[_Item]) -> tuple[dict[str, dict[str, Any]], list[Pr
                     )
                 )
         if isinstance(model, Quote) and model.speaker not in by_kind["people"]:
-            problems.append(item.problem(f"unknown speaker '{model.speaker}'", "speaker"))
+            hint = _suggest(model.speaker, by_kind["people"])
+            problems.append(item.problem(f"unknown speaker '{model.speaker}'{hint}", "speaker"))
         if isinstance(model, Fact | Event):
             for index, topic in enumerate(model.topics):
                 if topic not in by_kind["topics"]:
-                    problems.append(item.problem(f"unknown topic '{topic}'", "topics", index))
-    models = {kind: {k: v.model for k, v in seen.items()} for kind, seen in by_kind.items()}
+                    hint = _suggest(topic, by_kind["topics"])
+                    problems.append(item.problem(f"unknown topic '{topic}'{hint}", "topics", index))
+    models = {
+        kind: {k: v.model for k, v in seen.items() if v.model is not None}
+        for kind, seen in by_kind.items()
+    }
     return models, problems
 
 
