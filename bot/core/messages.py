@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -48,9 +49,8 @@ class Citation:
     page: str | None = None
 
     def render(self) -> str:
-        where = f"§{self.section_id} {self.section_title}"
-        if self.section_id == self.section_title or not self.section_id[:1].isdigit():
-            where = self.section_title
+        numbered = re.fullmatch(r"\d+(\.\d+)*", self.section_id)
+        where = f"§{self.section_id} {self.section_title}" if numbered else self.section_title
         extra = ""
         if self.footnote is not None:
             extra += f", note {self.footnote}"

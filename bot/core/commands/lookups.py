@@ -42,7 +42,7 @@ def whosaid(ctx: Context, args: Parsed) -> list[Reply]:
         quote = hit.item
         lines.append(f"{number}. “{shorten(quote.text)}” {speaker_line(catalog, quote)}")
         person = catalog.people[quote.speaker].name
-        choices.append(Choice(label=f"{number}. {person}", value=f"/quote {quote.id}"))
+        choices.append(Choice(label=person, value=f"/quote {quote.id}"))
     return [
         Reply(
             text=defuse_mentions(

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.core.commands.app import Lectern
+from bot.core.content.library import ContentLibrary
+from bot.core.messages import Actor, Channel, Command, Reply
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SOURCES = ROOT.parent / "shared" / "sources"
+NOON = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+class FixedClock:
+    def __init__(self, at: datetime = NOON) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture(scope="session")
+def shipped_library() -> ContentLibrary:
+    return ContentLibrary([CONTENT], root=ROOT)
+
+
+@pytest.fixture
+def app(shipped_library: ContentLibrary) -> Lectern:
+    import random
+
+    return Lectern(shipped_library, rng=random.Random(7))
+
+
+STUDENT = Actor(platform="test", user_id="s1", display_name="Sam")
+TEACHER = Actor(platform="test", user_id="t1", display_name="Tess", roles=frozenset({"teacher"}))
+CLASS = Channel(platform="test", channel_id="class-1")
+
+
+def ask(app: Lectern, text: str, actor: Actor = STUDENT) -> list[Reply]:
+    return app.handle(Command(actor=actor, channel=CLASS, text=text, at=NOON))
+
+
+def one(app: Lectern, text: str, actor: Actor = STUDENT) -> Reply:
+    replies = ask(app, text, actor)
+    assert len(replies) == 1, replies
+    return replies[0]
