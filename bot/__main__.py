@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -50,10 +51,8 @@ def _stdin_lines(interactive: bool) -> Iterator[str]:
     if not interactive:
         yield from sys.stdin
         return
-    try:
+    with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history at the prompt)
-    except ImportError:
-        pass
     while True:
         try:
             yield input()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime
-
+from pathlib import Path
 
 from bot.core.commands.app import Lectern
 from bot.core.content.library import ContentLibrary
@@ -17,13 +17,10 @@ class SystemClock:
 
 
 def build_library(settings: Settings) -> ContentLibrary:
-    content = settings.content_dir
-    root = content.parent if content.is_dir() else None
-    return ContentLibrary([content], root=root)
+    # Problems are reported relative to the working directory, as editors and CI expect.
+    return ContentLibrary([settings.content_dir.resolve()], root=Path.cwd())
 
 
 def build_app(settings: Settings, library: ContentLibrary | None = None) -> Lectern:
     rng = random.Random(settings.seed) if settings.seed is not None else random.Random()
     return Lectern(library or build_library(settings), rng=rng)
-
-

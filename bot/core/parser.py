@@ -57,8 +57,7 @@ def parse(text: str, *, option_names: frozenset[str] = frozenset()) -> Parsed | 
     bad = _unprintable(stripped)
     if bad is not None:
         return ParseError(
-            f"That message contains a control or binary character ({bad}); "
-            "please type plain text."
+            f"That message contains a control or binary character ({bad}); please type plain text."
         )
     if not stripped.startswith("/"):
         return ParseError("Commands start with '/': try /help.")

@@ -11,9 +11,56 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 # Words so common in questions and quotes that they only add noise to a ranking.
 STOPWORDS = frozenset(
-    """a an and are as at be by for from has have he i in is it its of on or that the this to
-    was were will with we our you your they their them what when who which how why did does do
-    said say says""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "he",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "were",
+        "will",
+        "with",
+        "we",
+        "our",
+        "you",
+        "your",
+        "they",
+        "their",
+        "them",
+        "what",
+        "when",
+        "who",
+        "which",
+        "how",
+        "why",
+        "did",
+        "does",
+        "do",
+        "said",
+        "say",
+        "says",
+    ]
 )
 
 

@@ -7,7 +7,9 @@ from tests.conftest import TEACHER, ask
 
 
 def test_name_args_and_declared_options() -> None:
-    parsed = parse("/Quiz  start nrc  questions:5 seconds:20", option_names=frozenset({"questions"}))
+    parsed = parse(
+        "/Quiz  start nrc  questions:5 seconds:20", option_names=frozenset({"questions"})
+    )
     assert parsed == Parsed(name="quiz", args="start nrc seconds:20", options={"questions": "5"})
 
 
@@ -38,7 +40,9 @@ _COMMAND_LINES = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(line=_COMMAND_LINES, teacher=st.booleans())
 def test_no_input_crashes_the_parser_or_any_handler(app: Lectern, line: str, teacher: bool) -> None:
     parsed = parse(line)

@@ -17,7 +17,7 @@ def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
 
 
 def test_libyaml_is_used_when_present() -> None:
-    assert yaml_source.USING_LIBYAML == hasattr(yaml, "CSafeLoader")
+    assert hasattr(yaml, "CSafeLoader") == yaml_source.USING_LIBYAML
 
 
 def test_positions_are_kept_for_every_path(loader: str) -> None:

@@ -56,7 +56,9 @@ class Lectern:
             return [Reply(text=f"Only a teacher can use /{spec.name}.", ephemeral=True)]
         if spec.needs_args and not parsed.args:
             return [spec.usage_reply(f"/{spec.name} needs something to work on.")]
-        context = Context(command=command, library=self.library, rng=self.rng, registry=self.registry)
+        context = Context(
+            command=command, library=self.library, rng=self.rng, registry=self.registry
+        )
         return spec.handler(context, parsed)
 
     def _unknown(self, name: str, message: str) -> Reply:

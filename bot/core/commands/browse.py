@@ -95,5 +95,7 @@ def sources(ctx: Context, args: Parsed) -> list[Reply]:
     for number, source in enumerate(ctx.catalog.sources.values(), start=1):
         authors = " and ".join(source.authors)
         publisher = f" {source.publisher}." if source.publisher else ""
-        lines.append(f"[{number}] {authors} ({source.year}). {source.title}. {source.kind}.{publisher}")
+        lines.append(
+            f"[{number}] {authors} ({source.year}). {source.title}. {source.kind}.{publisher}"
+        )
     return [Reply(text="\n".join(lines), title="Sources")]

@@ -87,8 +87,11 @@ def quotes_of(ctx: Context, args: Parsed) -> list[Reply]:
         names = [catalog.people[m.key].name for m in matches]
         return [
             Reply(
-                text="Did you mean " + ", ".join(names[:-1]) + (" or " if len(names) > 1 else "")
-                + names[-1] + "?",
+                text="Did you mean "
+                + ", ".join(names[:-1])
+                + (" or " if len(names) > 1 else "")
+                + names[-1]
+                + "?",
                 title="Quotes",
                 choices=tuple(Choice(label=n, value=f"/quotes {n}") for n in names),
                 ephemeral=True,
@@ -104,7 +107,9 @@ def quotes_of(ctx: Context, args: Parsed) -> list[Reply]:
             Reply(
                 text=f"{header}.\nThe course quotes nothing said by {person.name}.",
                 title=person.name,
-                fields=(Field("Also written", ", ".join(person.aliases)),) if person.aliases else (),
+                fields=(Field("Also written", ", ".join(person.aliases)),)
+                if person.aliases
+                else (),
             )
         ]
     shown = sorted(quotes, key=lambda q: (q.date or "9999", q.id))[:MAX_QUOTES_LISTED]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from rapidfuzz import process
 
 from bot.core.content.catalog import Catalog
@@ -59,7 +60,7 @@ def content_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _describe(error: dict[str, Any], label: str) -> str:
+def _describe(error: ErrorDetails, label: str) -> str:
     kind = error["type"]
     if kind == "missing":
         return f"{label.rsplit('.', 1)[0]}: missing required key '{error['loc'][-1]}'"
@@ -142,9 +143,7 @@ def _read_file(path: Path, root: Path | None) -> tuple[str, list[_Item], list[Pr
         line = raw[: exc.start].count(b"\n") + 1
         return name, [], [Problem(name, line, 1, "file is not UTF-8 text")]
     located, yaml_problems = parse_yaml(text)
-    problems = [
-        Problem(name, p.position.line, p.position.column, p.message) for p in yaml_problems
-    ]
+    problems = [Problem(name, p.position.line, p.position.column, p.message) for p in yaml_problems]
     if located is None or located.data is None:
         return name, [], problems
     if not isinstance(located.data, dict):
@@ -166,10 +165,15 @@ def _read_file(path: Path, root: Path | None) -> tuple[str, list[_Item], list[Pr
         for index, raw_item in enumerate(entries):
             model, item_problems = _validate_item(kind, raw_item, name, located, (kind, index))
             problems.extend(item_problems)
-            raw_id = raw_item.get("id") if isinstance(raw_item, dict) else None
-            if model is not None or isinstance(raw_id, str):
-                items.append(_Item(kind, model, raw_id, name, located, (kind, index)))
+            item_id = model.id if model is not None else _raw_id(raw_item)
+            if item_id is not None:
+                items.append(_Item(kind, model, item_id, name, located, (kind, index)))
     return name, items, problems
+
+
+def _raw_id(raw: object) -> str | None:
+    value = raw.get("id") if isinstance(raw, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:

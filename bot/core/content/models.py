@@ -37,7 +37,10 @@ def _partial_date(value: object) -> object:
 PartialDate = Annotated[
     str,
     BeforeValidator(_partial_date),
-    Field(description='"YYYY", "YYYY-MM" or "YYYY-MM-DD"', json_schema_extra={"pattern": _PARTIAL_DATE.pattern}),
+    Field(
+        description='"YYYY", "YYYY-MM" or "YYYY-MM-DD"',
+        json_schema_extra={"pattern": _PARTIAL_DATE.pattern},
+    ),
 ]
 
 

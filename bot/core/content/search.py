@@ -91,8 +91,8 @@ class SearchIndex(Generic[T]):
 
         postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for doc_id, doc_terms in enumerate(tokenised):
-            for word, tf in Counter(doc_terms).items():
-                postings[word].append((doc_id, tf))
+            for word, freq in Counter(doc_terms).items():
+                postings[word].append((doc_id, freq))
 
         count = len(self.items)
         self._vocabulary = _Vocabulary(list(postings))

@@ -14,7 +14,7 @@ import yaml
 
 YamlPath = tuple[str | int, ...]
 
-LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 USING_LIBYAML = LOADER is not yaml.SafeLoader
 
 # Guards against alias bombs ("billion laughs") and pathological nesting.

@@ -1,0 +1,92 @@
+"""The console adapter, in-process and as the installed `lectern console` command."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+from bot.adapters.console import ConsoleAdapter
+from bot.core.commands.app import Lectern
+from tests.conftest import ROOT, FixedClock
+
+
+def run_console(app: Lectern, script: str, **options: object) -> str:
+    out = io.StringIO()
+    adapter = ConsoleAdapter(app=app, clock=FixedClock(), out=out, **options)  # type: ignore[arg-type]
+    adapter.run(io.StringIO(script))
+    return out.getvalue()
+
+
+def test_json_lines_carry_the_required_keys(app: Lectern) -> None:
+    out = run_console(app, "/whosaid csto backbone\n/define CSTO\n", as_json=True)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["command"] for r in rows] == ["/whosaid csto backbone", "/define CSTO"]
+    for row in rows:
+        assert {"text", "title", "choices", "ephemeral", "citation", "command"} <= row.keys()
+    assert "Nikolay Bordyuzha" in rows[0]["text"]
+    assert rows[0]["citation"]["source"] == "ffi-2007-01671-nato-csto"
+
+
+def test_at_name_speaks_as_another_user_and_teachers_are_named(app: Lectern) -> None:
+    out = run_console(
+        app, "@alice /reload\n@Tess /reload\n", as_json=True, teachers=frozenset({"tess"})
+    )
+    alice, tess = (json.loads(line) for line in out.splitlines())
+    assert alice["user"] == "alice" and "Only a teacher" in alice["text"]
+    assert tess["user"] == "Tess" and "Content reloaded" in tess["text"]
+
+
+def test_a_number_picks_a_choice_of_that_users_last_reply(app: Lectern) -> None:
+    out = run_console(app, "@bob /whosaid nato\n@bob 1\n@carol 1\n", as_json=True)
+    first, picked, other = (json.loads(line) for line in out.splitlines())
+    assert first["choices"]
+    assert picked["title"] == "Quote" and picked["citation"] is not None
+    assert "Commands start with '/'" in other["text"]  # carol had no choices to pick from
+
+
+def test_comments_and_blank_lines_are_skipped_and_quit_stops(app: Lectern) -> None:
+    out = run_console(app, "# a comment\n\n/topics\n/quit\n/sources\n", as_json=True)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["command"] for r in rows] == ["/topics"]
+
+
+def test_text_rendering_shows_title_fields_and_source(app: Lectern) -> None:
+    out = run_console(app, "/whosaid csto backbone\n")
+    assert "── Who said it? ──" in out
+    assert "Context:" in out
+    assert "Source: The unrealised case of NATO-CSTO cooperation" in out
+
+
+def _lectern(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_installed_console_answers_the_done_when_examples() -> None:
+    result = _lectern(
+        "console", "--json", stdin="/whosaid csto backbone\n/quotes putn\n/define CSTO\n"
+    )
+    assert result.returncode == 0, result.stderr
+    whosaid, quotes, define = (json.loads(line) for line in result.stdout.splitlines())
+    assert "Nikolay Bordyuzha" in whosaid["text"]
+    assert whosaid["citation"]["text"].startswith("The unrealised case of NATO-CSTO cooperation")
+    assert quotes["title"].startswith("Quotes of Vladimir Putin")
+    assert "Collective Security Treaty Organisation" in define["title"]
+
+
+def test_console_refuses_to_start_on_broken_content(tmp_path: object) -> None:
+    result = _lectern("console", "--content", "tests/fixtures/broken", stdin="/help\n")
+    assert result.returncode == 1
+    assert "tests/fixtures/broken/people.yaml:4:5" in result.stderr

@@ -1,0 +1,80 @@
+"""The `lectern` command line: validate, schema, run and health."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from bot.__main__ import SCHEMA_PATH, content_schema, main
+from tests.conftest import CONTENT, FIXTURES, ROOT
+
+
+def test_validate_passes_on_shipped_content(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(CONTENT)]) == 0
+    assert capsys.readouterr().out.startswith("OK: 2 sources")
+
+
+def test_validate_fails_with_file_line_on_broken_fixtures(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["validate", "tests/fixtures/broken"]) == 1
+    captured = capsys.readouterr()
+    assert "tests/fixtures/broken/quotes.yaml:4:5: unknown speaker 'ghost'" in captured.out
+    assert "13 error(s) in 5 file(s)." in captured.err
+
+
+def test_committed_schema_is_up_to_date() -> None:
+    committed = json.loads((ROOT / SCHEMA_PATH).read_text())
+    assert committed == content_schema(), "run `lectern schema` and commit the result"
+
+
+def test_schema_command_writes_a_schema_that_checks_content(tmp_path: Path) -> None:
+    out = tmp_path / "s.json"
+    assert main(["schema", "--out", str(out)]) == 0
+    schema = json.loads(out.read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted(CONTENT.glob("*.yaml")):
+        errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
+        assert errors == [], (path, errors[:1])
+    broken = yaml.safe_load((FIXTURES / "broken" / "people.yaml").read_text())
+    assert list(validator.iter_errors(broken)), "the schema catches the unknown key 'rol'"
+
+
+def test_every_content_file_points_editors_at_the_schema() -> None:
+    for path in sorted(CONTENT.rglob("*.yaml")):
+        first = path.read_text().splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../schema/content.schema.json", path
+
+
+def test_run_refuses_platform_adapters_not_yet_built(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LECTERN_ADAPTERS", "discord")
+    assert main(["run"]) == 2
+    assert "not part of this version yet" in capsys.readouterr().err
+    monkeypatch.setenv("LECTERN_ADAPTERS", "telegram")
+    assert main(["run"]) == 2
+    assert "choose from console, discord, slack" in capsys.readouterr().err
+
+
+def test_health(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["health"]) == 0
+    monkeypatch.setenv("LECTERN_CONTENT_DIR", str(FIXTURES / "broken"))
+    assert main(["health"]) == 1
+    assert "unhealthy" in capsys.readouterr().err
+
+
+def test_secrets_never_show_in_settings_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import Settings
+
+    monkeypatch.setenv("LECTERN_DISCORD_TOKEN", "super-secret-token")
+    settings = Settings()
+    assert "super-secret-token" not in repr(settings)
+    assert "super-secret-token" not in str(settings.model_dump())
+    assert settings.discord_token is not None
+    assert settings.discord_token.get_secret_value() == "super-secret-token"
