@@ -90,3 +90,26 @@ def test_console_refuses_to_start_on_broken_content(tmp_path: object) -> None:
     result = _lectern("console", "--content", "tests/fixtures/broken", stdin="/help\n")
     assert result.returncode == 1
     assert "tests/fixtures/broken/people.yaml:4:5" in result.stderr
+
+
+def test_interactive_prompt_in_a_terminal() -> None:
+    import pexpect
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "bot", "console"],
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect(r"Type /help, or /quit to leave\.")
+    child.expect("> ")
+    child.sendline("/define CSTO")
+    child.expect("Collective Security Treaty Organisation")
+    child.expect("> ")
+    child.sendline("/quit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
