@@ -101,7 +101,7 @@ def quotes_of(ctx: Context, args: Parsed) -> list[Reply]:
     quotes = catalog.quotes_by_speaker.get(person.id, [])
     header = person.name + (f", {person.role}" if person.role else "")
     if person.organisation and person.organisation not in header:
-        header += f" ({person.organisation})"
+        header += f" — {person.organisation}"
     if not quotes:
         return [
             Reply(
