@@ -20,9 +20,9 @@ from typing import Generic, TypeVar
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
-from bot.core.text import fold, terms
+from bot.core.text import STOPWORDS, fold
 
 T = TypeVar("T")
 
@@ -38,6 +38,14 @@ _CANDIDATES = 40
 class Hit(Generic[T]):
     item: T
     score: float  # 0..100: how well the query matches this item
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    folded: str
+    words: list[str]
+    expansions: list[list[tuple[int, float]]]  # per word: (indexed word id, similarity)
+    weights: list[float]  # per word: its IDF
 
 
 def _trigrams(word: str) -> set[str]:
@@ -64,16 +72,17 @@ class _Vocabulary:
         if not postings:
             return []
         counts = np.bincount(np.concatenate(postings), minlength=len(self.words))
-        shortlist = np.argsort(counts)[::-1][:30]
-        allowed = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
+        sharing = np.flatnonzero(counts)
+        shortlist = sharing[np.argsort(-counts[sharing], kind="stable")[:30]]
         found: list[tuple[int, float]] = []
         for word_id in shortlist:
-            if counts[word_id] == 0:
-                break
             candidate = self.words[int(word_id)]
-            distance = Levenshtein.distance(word, candidate, score_cutoff=allowed)
+            longer = max(len(word), len(candidate))
+            # A transposition ("ekrobris" ~ "skorbris") counts as one edit, as people type.
+            allowed = 1 if longer <= 5 else 2 if longer <= 9 else 3
+            distance = OSA.distance(word, candidate, score_cutoff=allowed)
             if distance <= allowed:
-                found.append((int(word_id), 1.0 - distance / max(len(word), len(candidate))))
+                found.append((int(word_id), 1.0 - distance / longer))
         found.sort(key=lambda pair: -pair[1])
         return found[:limit]
 
@@ -84,8 +93,9 @@ class SearchIndex(Generic[T]):
     def __init__(self, items: Sequence[T], describe: Callable[[T], str]) -> None:
         self.items = list(items)
         self._folded = [fold(describe(item)) for item in self.items]
-        self._words = [set(text.split()) for text in self._folded]
-        tokenised = [terms(text) for text in self._folded]
+        # Stopwords are indexed too, so that a fragment made only of them ("to be or not to
+        # be") still finds candidates; the common-word rule keeps them cheap otherwise.
+        tokenised = [text.split() for text in self._folded]
         lengths = np.asarray([len(t) for t in tokenised], dtype=np.float32)
         average = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
 
@@ -110,61 +120,69 @@ class SearchIndex(Generic[T]):
             self._weights.append((idf * tf * (_K1 + 1.0) / (tf + norm)).astype(np.float32))
             self._idf.append(idf)
         self._common = max(2, int(count * _COMMON_SHARE))
+        self._max_idf = max(self._idf, default=1.0)
 
     def __len__(self) -> int:
         return len(self.items)
 
-    def _query_words(self, query: str) -> list[tuple[str, list[tuple[int, float]]]]:
-        """Each query word with the indexed words it stands for (itself, or its corrections)."""
-        expanded = []
-        for word in dict.fromkeys(terms(query)):
-            word_id = self._word_ids.get(word)
-            if word_id is not None:
-                expanded.append((word, [(word_id, 1.0)]))
-            else:
-                expanded.append((word, self._vocabulary.near(word)))
-        return expanded
+    def _query(self, query: str) -> _Query:
+        """The query's words, each with the indexed words it stands for and its weight.
 
-    def candidates(self, query: str, limit: int = _CANDIDATES) -> list[int]:
+        Stopwords are left out unless the query has nothing else.
+        """
+        every = list(dict.fromkeys(fold(query).split()))
+        chosen = [w for w in every if w not in STOPWORDS] or every
+        expansions: list[list[tuple[int, float]]] = []
+        weights: list[float] = []
+        for word in chosen:
+            word_id = self._word_ids.get(word)
+            matches = [(word_id, 1.0)] if word_id is not None else self._vocabulary.near(word)
+            expansions.append(matches)
+            # An unknown word weighs like its best correction, or like a rare word if it has none.
+            weights.append(self._idf[matches[0][0]] if matches else self._max_idf)
+        return _Query(fold(query), chosen, expansions, weights)
+
+    def _candidates(self, query: _Query, limit: int = _CANDIDATES) -> list[int]:
         """Document ids ranked by BM25 over the (corrected) query words."""
-        expanded = self._query_words(query)
-        chosen = [(w, s) for _, matches in expanded for w, s in matches]
+        chosen = [(w, s) for matches in query.expansions for w, s in matches]
         rare = [(w, s) for w, s in chosen if len(self._docs[w]) <= self._common]
         chosen = rare or chosen
         if not chosen:
             return []
         docs = np.concatenate([self._docs[w] for w, _ in chosen])
         weights = np.concatenate([self._weights[w] * np.float32(s) for w, s in chosen])
-        scores = np.bincount(docs, weights=weights, minlength=len(self.items))
-        touched = np.flatnonzero(scores)
+        if len(docs) * 8 < len(self.items):
+            # Few postings: sum per touched document without touching the whole collection.
+            touched, inverse = np.unique(docs, return_inverse=True)
+            scores = np.bincount(inverse, weights=weights)
+        else:
+            dense = np.bincount(docs, weights=weights, minlength=len(self.items))
+            touched = np.flatnonzero(dense)
+            scores = dense[touched]
         if len(touched) > limit:
-            best = np.argpartition(scores[touched], -limit)[-limit:]
-            touched = touched[best]
-        return [int(d) for d in touched[np.argsort(-scores[touched], kind="stable")]]
+            best = np.argpartition(scores, -limit)[-limit:]
+            touched, scores = touched[best], scores[best]
+        order = np.argsort(-scores, kind="stable")
+        return [int(d) for d in touched[order]]
+
+    def candidates(self, query: str, limit: int = _CANDIDATES) -> list[int]:
+        """The first stage alone: document ids BM25 ranks highest (for diagnostics)."""
+        return self._candidates(self._query(query), limit)
 
     def search(self, query: str, limit: int = 5) -> list[Hit[T]]:
         """The best `limit` items for `query`, scored 0..100, best first."""
-        folded_query = fold(query)
-        query_words = [w for w, _ in self._query_words(query)]
-        if not query_words:
+        parsed = self._query(query)
+        if not parsed.words:
             return []
-        weights = [self._word_weight(w) for w in query_words]
         hits = []
-        for doc_id in self.candidates(query):
-            coverage = self._coverage(query_words, weights, self._words[doc_id])
-            alignment = fuzz.partial_ratio(folded_query, self._folded[doc_id]) / 100.0
+        for doc_id in self._candidates(parsed):
+            text = self._folded[doc_id]
+            coverage = self._coverage(parsed.words, parsed.weights, set(text.split()))
+            alignment = fuzz.partial_ratio(parsed.folded, text) / 100.0
             score = 100.0 * (0.65 * coverage + 0.35 * alignment)
             hits.append(Hit(self.items[doc_id], round(score, 2)))
         hits.sort(key=lambda hit: -hit.score)
         return hits[:limit]
-
-    def _word_weight(self, word: str) -> float:
-        word_id = self._word_ids.get(word)
-        if word_id is not None:
-            return self._idf[word_id]
-        # An unknown word weighs like its best correction, or like a rare word if it has none.
-        near = self._vocabulary.near(word, limit=1)
-        return self._idf[near[0][0]] if near else max(self._idf, default=1.0)
 
     @staticmethod
     def _coverage(query_words: list[str], weights: list[float], doc_words: set[str]) -> float:
