@@ -27,19 +27,17 @@ class NameIndex:
         self._labels: list[str] = []
         self._keys: list[str] = []
         self._folded: list[str] = []
+        self._exact: dict[str, str] = {}
         for key, label in names:
             folded = fold(label)
             if folded:
                 self._keys.append(key)
                 self._labels.append(label)
                 self._folded.append(folded)
+                self._exact.setdefault(folded, key)
 
     def exact(self, query: str) -> str | None:
-        folded = fold(query)
-        for key, name in zip(self._keys, self._folded, strict=True):
-            if name == folded:
-                return key
-        return None
+        return self._exact.get(fold(query))
 
     def match(self, query: str, limit: int = 3, cutoff: float = 70.0) -> list[NameMatch]:
         """Best distinct ids for `query`, best first; a whole-word hit beats a fuzzy one."""
