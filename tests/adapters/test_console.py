@@ -113,3 +113,20 @@ def test_interactive_prompt_in_a_terminal() -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_lectern_run_with_the_console_adapter_serves_piped_commands() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
+    env["LECTERN_ADAPTERS"] = "console"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        input="/define PJC\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Permanent Joint Council" in result.stdout
