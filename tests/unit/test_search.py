@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from bot.core.content.search import SearchIndex
@@ -38,7 +40,7 @@ def test_best_hit(index: SearchIndex[str], query: str, expected: int) -> None:
     hits = index.search(query, limit=3)
     assert hits, query
     assert hits[0].item == DOCS[expected]
-    assert all(a.score >= b.score for a, b in zip(hits, hits[1:], strict=False))
+    assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
     assert 0 <= hits[-1].score <= hits[0].score <= 100
 
 
