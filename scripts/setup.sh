@@ -12,9 +12,16 @@ fi
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 stamp=".venv/.installed-${extras:-base}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
+  echo "Installing Lectern${extras:+ with $extras} into .venv (first run only) ..." >&2
   spec="."
   [ -n "$extras" ] && spec=".[$extras]"
-  .venv/bin/python -m pip install --quiet -e "$spec"
+  log=".venv/install.log"
+  # The install's chatter goes to a log, shown in full only if the install fails.
+  if ! { .venv/bin/python -m pip install --upgrade pip &&
+         .venv/bin/python -m pip install -e "$spec"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "Installing Lectern failed; the full log is in $log." >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
