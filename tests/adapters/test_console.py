@@ -60,8 +60,12 @@ def test_text_rendering_shows_title_fields_and_source(app: Lectern) -> None:
     assert "Source: The unrealised case of NATO-CSTO cooperation" in out
 
 
-def _lectern(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def _lectern(
+    *args: str, stdin: str = "", settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` with only the given LECTERN_* settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
+    env.update(settings or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -116,17 +120,6 @@ def test_interactive_prompt_in_a_terminal() -> None:
 
 
 def test_lectern_run_with_the_console_adapter_serves_piped_commands() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
-    env["LECTERN_ADAPTERS"] = "console"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        input="/define PJC\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    result = _lectern("run", stdin="/define PJC\n", settings={"LECTERN_ADAPTERS": "console"})
     assert result.returncode == 0, result.stderr
     assert "Permanent Joint Council" in result.stdout

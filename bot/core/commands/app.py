@@ -57,7 +57,7 @@ class Lectern:
         if spec.needs_args and not parsed.args:
             return [spec.usage_reply(f"/{spec.name} needs something to work on.")]
         context = Context(
-            command=command, library=self.library, rng=self.rng, registry=self.registry
+            command=command, spec=spec, library=self.library, rng=self.rng, registry=self.registry
         )
         return spec.handler(context, parsed)
 

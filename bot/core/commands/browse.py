@@ -49,9 +49,7 @@ def fact(ctx: Context, args: Parsed) -> list[Reply]:
 
 def _search(ctx: Context, query: str) -> list[Reply]:
     if not query:
-        spec = ctx.registry.get("fact")
-        assert spec is not None
-        return [spec.usage_reply("Tell me what to search for.")]
+        return [ctx.spec.usage_reply("Tell me what to search for.")]
     catalog = ctx.catalog
     hits = [h for h in catalog.search_facts(query, limit=3) if h.score >= FACT_MATCH_SCORE]
     if not hits:

@@ -58,9 +58,7 @@ def whosaid(ctx: Context, args: Parsed) -> list[Reply]:
 def quote_by_id(ctx: Context, args: Parsed) -> list[Reply]:
     quote = ctx.catalog.quotes.get(args.args.strip().casefold())
     if quote is None:
-        spec = ctx.registry.get("quote")
-        assert spec is not None
-        return [spec.usage_reply(f"There is no quote with the id '{shorten(args.args, 40)}'.")]
+        return [ctx.spec.usage_reply(f"There is no quote with the id '{shorten(args.args, 40)}'.")]
     return [quote_reply(ctx.catalog, quote, title="Quote")]
 
 

@@ -15,6 +15,7 @@ from bot.core.parser import Parsed
 @dataclass(frozen=True, slots=True)
 class Context:
     command: Command
+    spec: CommandSpec  # the command being handled
     library: ContentLibrary
     rng: random.Random
     registry: Registry

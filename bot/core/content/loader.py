@@ -128,27 +128,27 @@ def _owner_model(model: type[BaseModel], loc: YamlPath) -> type[BaseModel] | Non
     return current
 
 
-def _read_file(path: Path, root: Path | None) -> tuple[str, list[_Item], list[Problem]]:
+def _read_file(path: Path, root: Path | None) -> tuple[list[_Item], list[Problem]]:
     """Parse and validate one file. Items that fail validation come back with `model=None`."""
     name = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return name, [], [Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]
+        return [], [Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]
     if len(raw) > MAX_FILE_BYTES:
-        return name, [], [Problem(name, 1, 1, f"file larger than {MAX_FILE_BYTES} bytes")]
+        return [], [Problem(name, 1, 1, f"file larger than {MAX_FILE_BYTES} bytes")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return name, [], [Problem(name, line, 1, "file is not UTF-8 text")]
+        return [], [Problem(name, line, 1, "file is not UTF-8 text")]
     located, yaml_problems = parse_yaml(text)
     problems = [Problem(name, p.position.line, p.position.column, p.message) for p in yaml_problems]
     if located is None or located.data is None:
-        return name, [], problems
+        return [], problems
     if not isinstance(located.data, dict):
         problems.append(Problem(name, 1, 1, f"the top level must be a mapping of {KINDS}"))
-        return name, [], problems
+        return [], problems
     items: list[_Item] = []
     for kind, entries in located.data.items():
         where = located.position((kind,))
@@ -168,7 +168,7 @@ def _read_file(path: Path, root: Path | None) -> tuple[str, list[_Item], list[Pr
             item_id = model.id if model is not None else _raw_id(raw_item)
             if item_id is not None:
                 items.append(_Item(kind, model, item_id, name, located, (kind, index)))
-    return name, items, problems
+    return items, problems
 
 
 def _raw_id(raw: object) -> str | None:
@@ -255,7 +255,7 @@ def load_catalog(paths: Sequence[Path], root: Path | None = None) -> Catalog:
         if not path.exists():
             problems.append(Problem(str(path), 1, 1, "no such file or folder"))
             continue
-        _, file_items, file_problems = _read_file(path, root)
+        file_items, file_problems = _read_file(path, root)
         items.extend(file_items)
         problems.extend(file_problems)
     models, cross_problems = _cross_check(items)

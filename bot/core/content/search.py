@@ -130,7 +130,8 @@ class SearchIndex(Generic[T]):
 
         Stopwords are left out unless the query has nothing else.
         """
-        every = list(dict.fromkeys(fold(query).split()))
+        folded = fold(query)
+        every = list(dict.fromkeys(folded.split()))
         chosen = [w for w in every if w not in STOPWORDS] or every
         expansions: list[list[tuple[int, float]]] = []
         weights: list[float] = []
@@ -140,7 +141,7 @@ class SearchIndex(Generic[T]):
             expansions.append(matches)
             # An unknown word weighs like its best correction, or like a rare word if it has none.
             weights.append(self._idf[matches[0][0]] if matches else self._max_idf)
-        return _Query(fold(query), chosen, expansions, weights)
+        return _Query(folded, chosen, expansions, weights)
 
     def _candidates(self, query: _Query, limit: int = _CANDIDATES) -> list[int]:
         """Document ids ranked by BM25 over the (corrected) query words."""
