@@ -12,13 +12,15 @@ from pathlib import Path
 
 from bot import __version__
 from bot.bootstrap import SystemClock, build_app, build_library
-from bot.core.content.loader import load_catalog
+from bot.core.content.loader import content_files, load_catalog
 from bot.core.content.models import ContentFile
 from bot.core.content.problems import ContentErrors
 from bot.core.content.yaml_source import USING_LIBYAML
+from bot.core.quiz.loader import is_quiz_file, load_quizzes
+from bot.core.quiz.models import Quiz
 from bot.settings import Settings
 
-SCHEMA_PATH = Path("schema/content.schema.json")
+SCHEMA_DIR = Path("schema")
 KNOWN_ADAPTERS = ("console", "discord", "slack")
 
 
@@ -37,11 +39,15 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("run", help="run the adapters named in LECTERN_ADAPTERS")
 
-    validate = sub.add_parser("validate", help="check content files; exit 1 on any error")
-    validate.add_argument("paths", nargs="*", type=Path, help="files or folders (default: content)")
+    validate = sub.add_parser("validate", help="check content and quiz files; exit 1 on any error")
+    validate.add_argument(
+        "paths", nargs="*", type=Path, help="files or folders (default: content and quizzes)"
+    )
 
-    schema = sub.add_parser("schema", help="write the JSON Schema of content files for editors")
-    schema.add_argument("--out", type=Path, default=SCHEMA_PATH, help=f"default: {SCHEMA_PATH}")
+    schema = sub.add_parser("schema", help="write the JSON Schemas of content and quiz files")
+    schema.add_argument(
+        "--out", type=Path, default=SCHEMA_DIR, help=f"folder (default: {SCHEMA_DIR})"
+    )
 
     sub.add_parser("health", help="exit 0 if the bot could start with the current settings")
     return parser
@@ -115,36 +121,54 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def _split_paths(paths: Sequence[Path], settings: Settings) -> tuple[list[Path], list[Path]]:
+    """Content and quiz files among `paths`; quizzes need content, so default to the shipped one."""
+    if not paths:
+        return [settings.content_dir], [settings.quiz_dir]
+    files = content_files(paths)
+    quizzes = [f for f in files if is_quiz_file(f)]
+    content = [f for f in files if f not in quizzes]
+    return content or [settings.content_dir], quizzes
+
+
 def validate(args: argparse.Namespace, settings: Settings) -> int:
-    paths: Sequence[Path] = args.paths or [settings.content_dir]
+    content, quiz_files = _split_paths(args.paths, settings)
     try:
-        catalog = load_catalog(paths, root=Path.cwd())
+        catalog = load_catalog(content, root=Path.cwd())
+        quizzes = load_quizzes(quiz_files, catalog, root=Path.cwd())
     except ContentErrors as errors:
         for problem in errors.problems:
             print(problem)
         files = len({p.file for p in errors.problems})
         print(f"{len(errors.problems)} error(s) in {files} file(s).", file=sys.stderr)
         return 1
+    questions = sum(len(q.authored) for q in quizzes.values())
     print(
         f"OK: {len(catalog.sources)} sources, {len(catalog.topics)} topics, "
         f"{len(catalog.people)} people, {len(catalog.quotes)} quotes, {len(catalog.facts)} facts, "
-        f"{len(catalog.terms)} terms, {len(catalog.events)} events"
+        f"{len(catalog.terms)} terms, {len(catalog.events)} events; "
+        f"{len(quizzes)} quizzes with {questions} authored questions"
         f"{' (libyaml)' if USING_LIBYAML else ''}."
     )
     return 0
 
 
-def content_schema() -> dict[str, object]:
-    schema = ContentFile.model_json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+def json_schemas() -> dict[Path, dict[str, object]]:
+    """The JSON Schemas editors use to check content and quiz files as they are typed."""
+    draft = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+    return {
+        Path("content.schema.json"): draft | ContentFile.model_json_schema(),
+        Path("quiz.schema.json"): draft | Quiz.model_json_schema(),
+    }
 
 
 def schema(args: argparse.Namespace, settings: Settings) -> int:
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(content_schema(), indent=2) + "\n", encoding="utf-8")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, document in json_schemas().items():
+        (args.out / name).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     print(
-        f"Wrote {args.out}. Start each content file with\n"
-        f"# yaml-language-server: $schema=<relative path to {args.out}>"
+        f"Wrote {', '.join(str(args.out / n) for n in json_schemas())}. Start each file with\n"
+        "# yaml-language-server: $schema=<relative path to the schema>"
     )
     return 0
 

@@ -18,7 +18,11 @@ class SystemClock:
 
 def build_library(settings: Settings) -> ContentLibrary:
     # Problems are reported relative to the working directory, as editors and CI expect.
-    return ContentLibrary([settings.content_dir.resolve()], root=Path.cwd())
+    return ContentLibrary(
+        [settings.content_dir.resolve()],
+        root=Path.cwd(),
+        quiz_paths=[settings.quiz_dir.resolve()],
+    )
 
 
 def build_app(settings: Settings, library: ContentLibrary | None = None) -> Lectern:

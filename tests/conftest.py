@@ -11,6 +11,7 @@ from bot.core.messages import Actor, Channel, Command, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+QUIZZES = ROOT / "quizzes"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SOURCES = ROOT.parent / "shared" / "sources"
 NOON = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -26,7 +27,7 @@ class FixedClock:
 
 @pytest.fixture(scope="session")
 def shipped_library() -> ContentLibrary:
-    return ContentLibrary([CONTENT], root=ROOT)
+    return ContentLibrary([CONTENT], root=ROOT, quiz_paths=[QUIZZES])
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from bot.__main__ import SCHEMA_PATH, content_schema, main
-from tests.conftest import CONTENT, FIXTURES, ROOT
+from bot.__main__ import SCHEMA_DIR, json_schemas, main
+from tests.conftest import CONTENT, FIXTURES, QUIZZES, ROOT
 
 
 def test_validate_passes_on_shipped_content(capsys: pytest.CaptureFixture[str]) -> None:
@@ -28,27 +28,39 @@ def test_validate_fails_with_file_line_on_broken_fixtures(
     assert "13 error(s) in 5 file(s)." in captured.err
 
 
-def test_committed_schema_is_up_to_date() -> None:
-    committed = json.loads((ROOT / SCHEMA_PATH).read_text())
-    assert committed == content_schema(), "run `lectern schema` and commit the result"
+def test_committed_schemas_are_up_to_date() -> None:
+    for name, document in json_schemas().items():
+        committed = json.loads((ROOT / SCHEMA_DIR / name).read_text())
+        assert committed == document, f"run `lectern schema` and commit {name}"
 
 
-def test_schema_command_writes_a_schema_that_checks_content(tmp_path: Path) -> None:
-    out = tmp_path / "s.json"
-    assert main(["schema", "--out", str(out)]) == 0
-    schema = json.loads(out.read_text())
-    validator = jsonschema.Draft202012Validator(schema)
+def _validator(folder: Path, name: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads((folder / name).read_text()))
+
+
+def test_schema_command_writes_schemas_that_check_content_and_quizzes(tmp_path: Path) -> None:
+    assert main(["schema", "--out", str(tmp_path)]) == 0
+    content = _validator(tmp_path, "content.schema.json")
     for path in sorted(CONTENT.glob("*.yaml")):
-        errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
+        errors = list(content.iter_errors(yaml.safe_load(path.read_text())))
         assert errors == [], (path, errors[:1])
     broken = yaml.safe_load((FIXTURES / "broken" / "people.yaml").read_text())
-    assert list(validator.iter_errors(broken)), "the schema catches the unknown key 'rol'"
+    assert list(content.iter_errors(broken)), "the schema catches the unknown key 'rol'"
+    quiz = _validator(tmp_path, "quiz.schema.json")
+    for path in sorted(QUIZZES.glob("*.yaml")):
+        errors = list(quiz.iter_errors(yaml.safe_load(path.read_text())))
+        assert errors == [], (path, errors[:1])
+    bad = yaml.safe_load((FIXTURES / "quizzes-broken" / "mixed.yaml").read_text())
+    assert list(quiz.iter_errors(bad)), "the schema catches an unknown question type"
 
 
-def test_every_content_file_points_editors_at_the_schema() -> None:
-    for path in sorted(CONTENT.rglob("*.yaml")):
+@pytest.mark.parametrize(("folder", "schema"), [(CONTENT, "content"), (QUIZZES, "quiz")])
+def test_every_file_points_editors_at_its_schema(folder: Path, schema: str) -> None:
+    files = sorted(folder.rglob("*.yaml"))
+    assert files
+    for path in files:
         first = path.read_text().splitlines()[0]
-        assert first == "# yaml-language-server: $schema=../schema/content.schema.json", path
+        assert first == f"# yaml-language-server: $schema=../schema/{schema}.schema.json", path
 
 
 def test_run_refuses_platform_adapters_not_yet_built(

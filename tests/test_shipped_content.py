@@ -31,12 +31,24 @@ needs_sources = pytest.mark.skipif(
 )
 
 
-def test_first_slice_is_big_enough(catalog: Catalog) -> None:
-    assert len(catalog.facts) >= 20
-    assert len(catalog.quotes) >= 25
+def test_the_pack_is_complete_enough(catalog: Catalog) -> None:
+    assert len(catalog.facts) >= 150
+    assert len(catalog.quotes) >= 30
+    assert len(catalog.events) >= 35
+    theorists = {"kenneth-waltz", "robert-keohane", "robert-axelrod", "barry-buzan", "ole-waever"}
+    assert theorists | {"michael-doyle", "zbigniew-brzezinski"} <= set(catalog.people)
     assert {"nikolay-bordyuzha", "vladimir-putin", "kenneth-waltz"} <= set(catalog.people)
-    for acronym in ("NRC", "PJC", "ISAF", "CSTO", "PfP", "EAPC"):
-        assert catalog.term_names.exact(acronym), acronym
+    terms = "NRC PJC ISAF ANSF AAF CSTO CST CIS EAPC PfP RRF SCO UNODC MAP CFE FSB".split()
+    terms += ["security dilemma", "balance of power", "relative gains", "democratic peace"]
+    for term in [*terms, "regional security complex"]:
+        assert catalog.term_names.exact(term), term
+
+
+def test_every_section_is_cited_by_a_fact(catalog: Catalog) -> None:
+    cited = {(f.cite.source, f.cite.section) for f in catalog.facts.values()}
+    for source in catalog.sources.values():
+        for section in source.sections:
+            assert (source.id, section.id) in cited, f"no fact cites {source.id} {section.id}"
 
 
 def test_every_topic_has_facts(catalog: Catalog) -> None:
@@ -81,6 +93,26 @@ def test_facts_and_definitions_are_in_our_own_words(catalog: Catalog) -> None:
             if " ".join(words[i : i + 12]) in runs[source_id]
         ]
         assert not copied, (item_id, copied[0])
+
+
+_NUMBER = re.compile(r"\d+(?:[,\u00a0 ]\d{3})*(?:\.\d+)?")
+
+
+def _numbers(text: str) -> set[str]:
+    """Figures as digit strings, so that '60,000', '60 000' and '60000' compare equal."""
+    return {re.sub(r"[,\u00a0 ]", "", found) for found in _NUMBER.findall(text)}
+
+
+def test_numbers_are_read_across_thousands_separators() -> None:
+    assert _numbers("60,000 troops, 60 000 or 60000; 2.5 and 9/11") == {"60000", "2.5", "9", "11"}
+
+
+@needs_sources
+def test_every_figure_of_a_fact_is_in_its_source(catalog: Catalog) -> None:
+    figures = {s.id: _numbers(_source_text(s.file or "")) for s in catalog.sources.values()}
+    for fact in catalog.facts.values():
+        missing = _numbers(fact.text) - figures[fact.cite.source]
+        assert not missing, f"{fact.id}: {sorted(missing)} not in {fact.cite.source}"
 
 
 @needs_sources

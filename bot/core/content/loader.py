@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -14,6 +14,7 @@ from rapidfuzz import process
 from bot.core.content.catalog import Catalog
 from bot.core.content.models import (
     KINDS,
+    Cite,
     ContentFile,
     Event,
     Fact,
@@ -66,7 +67,7 @@ def _describe(error: ErrorDetails, label: str) -> str:
         return f"{label.rsplit('.', 1)[0]}: missing required key '{error['loc'][-1]}'"
     if kind == "extra_forbidden":
         return f"{label}: unknown key"
-    return f"{label}: {error['msg']}"
+    return f"{label}: {error['msg'].removeprefix('Value error, ')}"
 
 
 def _label(path: YamlPath) -> str:
@@ -82,20 +83,41 @@ def _unknown_key(key: str, allowed: Sequence[str]) -> str:
     return f"unknown key '{key}'{hint}; allowed: {', '.join(allowed)}"
 
 
-def _validate_item(
-    kind: str, raw: Any, file: str, located: Located, path: YamlPath
+def _child(value: Any, part: str | int) -> Any:
+    if isinstance(value, dict):
+        return value.get(part)
+    if isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+        return value[part]
+    return None
+
+
+def _in_document(raw: Any, loc: YamlPath) -> YamlPath:
+    """`loc` without the tags pydantic inserts for a discriminated union ('choice' in
+    questions.0.choice.choices), which are values in the document, not keys."""
+    kept: list[str | int] = []
+    current = raw
+    for part in loc:
+        if isinstance(current, dict) and part not in current and part == current.get("type"):
+            continue
+        kept.append(part)
+        current = _child(current, part)
+    return tuple(kept)
+
+
+def validate_item(
+    model: type[Model], raw: Any, file: str, located: Located, path: YamlPath
 ) -> tuple[Any | None, list[Problem]]:
-    model = _MODELS[kind]
+    """Validate `raw` (found at `path` in `file`) as `model`; problems carry file:line:col."""
     try:
         return model.model_validate(raw), []
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if isinstance(p, int | str))
+            loc = _in_document(raw, tuple(p for p in error["loc"] if isinstance(p, int | str)))
             full = (*path, *loc)
             where = located.position(full)
             if error["type"] == "extra_forbidden":
-                owner = _owner_model(model, loc[:-1])
+                owner = _owner_model(model, loc[:-1], raw)
                 message = f"{_label(full[:-1])}: " + _unknown_key(
                     str(loc[-1]), list(owner.model_fields) if owner else []
                 )
@@ -105,45 +127,61 @@ def _validate_item(
         return None, problems
 
 
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    """The model inside an annotation such as `Cite | None` or `list[Section]`."""
+def _nested_model(annotation: Any, raw: Any = None) -> type[BaseModel] | None:
+    """The model inside an annotation such as `Cite | None` or `list[Section]`; in a union of
+    models tagged by `type`, the one whose tag the item (`raw`) carries."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    for arg in get_args(annotation):
-        found = _nested_model(arg)
-        if found is not None:
+    models = [m for arg in get_args(annotation) if (m := _nested_model(arg, raw)) is not None]
+    tag = raw.get("type") if isinstance(raw, dict) else None
+    for found in models:
+        tag_field = found.model_fields.get("type")
+        if tag is not None and tag_field is not None and tag in get_args(tag_field.annotation):
             return found
-    return None
+    return models[0] if models else None
 
 
-def _owner_model(model: type[BaseModel], loc: YamlPath) -> type[BaseModel] | None:
+def _owner_model(model: type[BaseModel], loc: YamlPath, raw: Any) -> type[BaseModel] | None:
     """The model that owns the key at `loc` inside `model` (for 'did you mean' hints)."""
     current: type[BaseModel] | None = model
-    for part in loc:
+    for index, part in enumerate(loc):
         if current is None:
             return None
+        raw = _child(raw, part)
         if isinstance(part, str):
             field = current.model_fields.get(part)
-            current = _nested_model(field.annotation) if field else None
+            following = loc[index + 1] if index + 1 < len(loc) else None
+            item = _child(raw, following) if isinstance(following, int) else raw
+            current = _nested_model(field.annotation, item) if field else None
     return current
 
 
-def _read_file(path: Path, root: Path | None) -> tuple[list[_Item], list[Problem]]:
-    """Parse and validate one file. Items that fail validation come back with `model=None`."""
-    name = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+def display_name(path: Path, root: Path | None) -> str:
+    return str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+
+
+def read_yaml(path: Path, name: str) -> tuple[Located | None, list[Problem]]:
+    """Read and parse one YAML file, reporting problems under `name`."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return [], [Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]
+        return None, [Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]
     if len(raw) > MAX_FILE_BYTES:
-        return [], [Problem(name, 1, 1, f"file larger than {MAX_FILE_BYTES} bytes")]
+        return None, [Problem(name, 1, 1, f"file larger than {MAX_FILE_BYTES} bytes")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return [], [Problem(name, line, 1, "file is not UTF-8 text")]
+        return None, [Problem(name, line, 1, "file is not UTF-8 text")]
     located, yaml_problems = parse_yaml(text)
     problems = [Problem(name, p.position.line, p.position.column, p.message) for p in yaml_problems]
+    return located, problems
+
+
+def _read_file(path: Path, root: Path | None) -> tuple[list[_Item], list[Problem]]:
+    """Parse and validate one file. Items that fail validation come back with `model=None`."""
+    name = display_name(path, root)
+    located, problems = read_yaml(path, name)
     if located is None or located.data is None:
         return [], problems
     if not isinstance(located.data, dict):
@@ -163,7 +201,9 @@ def _read_file(path: Path, root: Path | None) -> tuple[list[_Item], list[Problem
             problems.append(Problem(name, where.line, where.column, f"'{kind}' must be a list"))
             continue
         for index, raw_item in enumerate(entries):
-            model, item_problems = _validate_item(kind, raw_item, name, located, (kind, index))
+            model, item_problems = validate_item(
+                _MODELS[kind], raw_item, name, located, (kind, index)
+            )
             problems.extend(item_problems)
             item_id = model.id if model is not None else _raw_id(raw_item)
             if item_id is not None:
@@ -176,9 +216,20 @@ def _raw_id(raw: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _suggest(name: str, known: Iterable[str]) -> str:
+def suggest(name: str, known: Iterable[str]) -> str:
     guess = process.extractOne(name, list(known), score_cutoff=70)
     return f" (did you mean '{guess[0]}'?)" if guess else ""
+
+
+def cite_problem(cite: Cite, sources: Mapping[str, Source | None]) -> tuple[str, str] | None:
+    """What is wrong with `cite` and under which key, or None when it resolves."""
+    if cite.source not in sources:
+        return f"unknown source '{cite.source}'{suggest(cite.source, sources)}", "source"
+    source = sources[cite.source]
+    if source is not None and all(s.id != cite.section for s in source.sections):
+        known = ", ".join(s.id for s in source.sections)
+        return f"source '{cite.source}' has no section '{cite.section}' (known: {known})", "section"
+    return None
 
 
 def _cross_check(items: list[_Item]) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
@@ -208,33 +259,15 @@ def _cross_check(items: list[_Item]) -> tuple[dict[str, dict[str, Any]], list[Pr
     for item in items:
         model = item.model
         cite = getattr(model, "cite", None)
-        if cite is not None:
-            if cite.source not in sources:
-                problems.append(
-                    item.problem(
-                        f"unknown source '{cite.source}'{_suggest(cite.source, sources)}",
-                        "cite",
-                        "source",
-                    )
-                )
-            elif (source := sources[cite.source]) is not None and all(
-                s.id != cite.section for s in source.sections
-            ):
-                known = ", ".join(s.id for s in source.sections)
-                problems.append(
-                    item.problem(
-                        f"source '{cite.source}' has no section '{cite.section}' (known: {known})",
-                        "cite",
-                        "section",
-                    )
-                )
+        if cite is not None and (found := cite_problem(cite, sources)) is not None:
+            problems.append(item.problem(found[0], "cite", found[1]))
         if isinstance(model, Quote) and model.speaker not in by_kind["people"]:
-            hint = _suggest(model.speaker, by_kind["people"])
+            hint = suggest(model.speaker, by_kind["people"])
             problems.append(item.problem(f"unknown speaker '{model.speaker}'{hint}", "speaker"))
         if isinstance(model, Fact | Event):
             for index, topic in enumerate(model.topics):
                 if topic not in by_kind["topics"]:
-                    hint = _suggest(topic, by_kind["topics"])
+                    hint = suggest(topic, by_kind["topics"])
                     problems.append(item.problem(f"unknown topic '{topic}'{hint}", "topics", index))
     models = {
         kind: {k: v.model for k, v in seen.items() if v.model is not None}

@@ -1,0 +1,1 @@
+"""Quizzes: their model, validation, dealing and answer matching."""
