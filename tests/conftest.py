@@ -8,6 +8,7 @@ import pytest
 from bot.core.commands.app import Lectern
 from bot.core.content.library import ContentLibrary
 from bot.core.messages import Actor, Channel, Command, Reply
+from bot.core.quiz.deck import Card
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -50,3 +51,12 @@ def one(app: Lectern, text: str, actor: Actor = STUDENT) -> Reply:
     replies = ask(app, text, actor)
     assert len(replies) == 1, replies
     return replies[0]
+
+
+def right_answer(card: Card) -> str:
+    """What a student who knows the answer types for `card`."""
+    if card.options:
+        return "ABCDE"[card.correct]
+    if card.kind == "short":
+        return card.answers[0]
+    return f"{card.number:,.10g}"

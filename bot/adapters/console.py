@@ -52,9 +52,9 @@ class ConsoleAdapter:
             actor=self.actor(user), channel=self.channel, text=picked or text, at=self.clock.now()
         )
         replies = self.app.handle(command)
+        # A number picks from what is on screen now: replies without choices clear the old ones.
         choices = next((r.choices for r in reversed(replies) if r.choices), ())
-        if choices:
-            self._last_choices[user.casefold()] = choices
+        self._last_choices[user.casefold()] = choices
         self.emit(line.rstrip("\r\n"), user, replies)
         return replies
 

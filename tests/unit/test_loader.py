@@ -38,7 +38,7 @@ def test_every_problem_of_a_run_is_reported_at_once_with_file_line_col() -> None
         "tests/fixtures/broken/quotes.yaml:4:5: unknown speaker 'ghost'",
         "tests/fixtures/broken/quotes.yaml:5:12: unknown source 'nowhere'",
         "tests/fixtures/broken/quotes.yaml:9:5: duplicate key 'speaker' (first at line 8)",
-        "tests/fixtures/broken/quotes.yaml:11:5: quotes[1].date: Value error, date must be "
+        "tests/fixtures/broken/quotes.yaml:11:5: quotes[1].date: date must be "
         "YYYY, YYYY-MM or YYYY-MM-DD, got 'May 2002'",
         "tests/fixtures/broken/sources.yaml:5:5: sources[0].year: Input should be a valid integer",
         "tests/fixtures/broken/sources.yaml:12:14: unknown topic 'missing-topic'",

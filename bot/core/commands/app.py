@@ -12,6 +12,7 @@ from bot.core.commands.registry import Context, Registry
 from bot.core.content.library import ContentLibrary
 from bot.core.messages import Command, Reply
 from bot.core.parser import ParseError, parse
+from bot.core.quiz.practice import PracticeBook
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ class Lectern:
         self.library = library
         self.rng = rng or random.Random()
         self.registry = registry or default_registry()
+        self.practices = PracticeBook()
         self._options = frozenset(o for spec in self.registry.all() for o in spec.options)
 
     def handle(self, command: Command) -> list[Reply]:
@@ -57,7 +59,12 @@ class Lectern:
         if spec.needs_args and not parsed.args:
             return [spec.usage_reply(f"/{spec.name} needs something to work on.")]
         context = Context(
-            command=command, spec=spec, library=self.library, rng=self.rng, registry=self.registry
+            command=command,
+            spec=spec,
+            library=self.library,
+            rng=self.rng,
+            registry=self.registry,
+            practices=self.practices,
         )
         return spec.handler(context, parsed)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.commands import browse, lookups, meta
+from bot.core.commands import browse, lookups, meta, quizzes
 from bot.core.commands.registry import CommandSpec, Registry
 
 
@@ -70,6 +70,27 @@ def default_registry() -> Registry:
             summary="The bibliography every answer cites.",
             examples=("/sources",),
             handler=browse.sources,
+        ),
+        CommandSpec(
+            name="quiz",
+            usage="/quiz list | /quiz info <quiz>",
+            summary="The course's quizzes, and what each one asks.",
+            examples=("/quiz list", "/quiz info timeline"),
+            handler=quizzes.quiz,
+        ),
+        CommandSpec(
+            name="practice",
+            usage="/practice <quiz> [questions:N] | /practice answer <answer> | /practice skip "
+            "| /practice stop",
+            summary="Work through a quiz alone, untimed; only you see it.",
+            examples=(
+                "/practice who-said-it",
+                "/practice timeline questions:5",
+                "/practice answer B",
+            ),
+            handler=quizzes.practice,
+            options=frozenset({"questions"}),
+            details="/practice alone shows your current question, or the quizzes.",
         ),
         CommandSpec(
             name="reload",

@@ -10,6 +10,7 @@ from bot.core.content.catalog import Catalog
 from bot.core.content.library import ContentLibrary
 from bot.core.messages import Command, Reply
 from bot.core.parser import Parsed
+from bot.core.quiz.practice import PracticeBook
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,7 @@ class Context:
     library: ContentLibrary
     rng: random.Random
     registry: Registry
+    practices: PracticeBook
 
     @property
     def catalog(self) -> Catalog:

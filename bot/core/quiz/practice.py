@@ -1,0 +1,96 @@
+"""Solo practice: one student works through a quiz at their own pace, privately, untimed.
+
+Practice state lives in memory: it is a study aid, not a record. Class sessions, with timers,
+scores and storage, are a different engine.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from bot.core.quiz.deck import Card, Verdict
+
+MAX_PRACTICES = 10_000  # the oldest practice is dropped beyond this, to bound memory
+
+
+@dataclass
+class Practice:
+    quiz_id: str
+    title: str
+    cards: list[Card]
+    index: int = 0
+    right: int = 0
+    streak: int = 0
+    best_streak: int = 0
+    missed: list[Card] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def current(self) -> Card | None:
+        return self.cards[self.index] if self.index < len(self.cards) else None
+
+    @property
+    def number(self) -> int:
+        """1-based number of the current question."""
+        return self.index + 1
+
+    @property
+    def total(self) -> int:
+        return len(self.cards)
+
+    @property
+    def finished(self) -> bool:
+        return self.index >= len(self.cards)
+
+    def answer(self, text: str) -> tuple[Card, Verdict]:
+        """Mark `text` against the current card; a valid answer moves on to the next one."""
+        card = self.cards[self.index]
+        verdict = card.check(text)
+        if verdict.problem is not None:
+            return card, verdict
+        if verdict.correct:
+            self.right += 1
+            self.streak += 1
+            self.best_streak = max(self.best_streak, self.streak)
+        else:
+            self.streak = 0
+            self.missed.append(card)
+        self.index += 1
+        return card, verdict
+
+    def skip(self) -> Card:
+        card = self.cards[self.index]
+        self.skipped += 1
+        self.streak = 0
+        self.missed.append(card)
+        self.index += 1
+        return card
+
+
+class PracticeBook:
+    """The running practice of each student, by (platform, user id)."""
+
+    def __init__(self, capacity: int = MAX_PRACTICES) -> None:
+        self._capacity = capacity
+        self._practices: OrderedDict[tuple[str, str], Practice] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._practices)
+
+    def get(self, key: tuple[str, str]) -> Practice | None:
+        practice = self._practices.get(key)
+        if practice is not None:
+            self._practices.move_to_end(key)
+        return practice
+
+    def start(self, key: tuple[str, str], practice: Practice) -> Practice | None:
+        """Begin `practice`; returns the one it replaces, if any."""
+        previous = self._practices.pop(key, None)
+        self._practices[key] = practice
+        while len(self._practices) > self._capacity:
+            self._practices.popitem(last=False)
+        return previous
+
+    def end(self, key: tuple[str, str]) -> Practice | None:
+        return self._practices.pop(key, None)
