@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import yaml
+
 from bot import __version__
 from bot.bootstrap import SystemClock, build_app, build_library
-from bot.core.content.loader import content_files, load_catalog
-from bot.core.content.models import ContentFile
+from bot.core.content.loader import cite_problem, content_files, load_catalog
+from bot.core.content.models import Cite, ContentFile
 from bot.core.content.problems import ContentErrors
+from bot.core.content.stats import coverage
 from bot.core.content.yaml_source import USING_LIBYAML
+from bot.core.quiz.gift import convert_gift
+from bot.core.quiz.imported import quiz_document
 from bot.core.quiz.loader import is_quiz_file, load_quizzes
 from bot.core.quiz.models import Quiz
+from bot.core.quiz.red_trivia import convert_red
 from bot.settings import Settings
 
 SCHEMA_DIR = Path("schema")
@@ -48,6 +56,21 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "--out", type=Path, default=SCHEMA_DIR, help=f"folder (default: {SCHEMA_DIR})"
     )
+
+    importer = sub.add_parser(
+        "import", help="convert a Moodle GIFT file or a Red-DiscordBot trivia list to a quiz"
+    )
+    importer.add_argument("file", type=Path, help="a .gift/.txt (GIFT) or .yaml/.yml (Red) file")
+    importer.add_argument("--source", required=True, help="source id every question cites")
+    importer.add_argument("--section", required=True, help="section id of that source")
+    importer.add_argument("--format", choices=("gift", "red"), help="default: from the suffix")
+    importer.add_argument("--out", type=Path, help="default: <quiz folder>/<file name>.yaml")
+    importer.add_argument("--id", dest="quiz_id", help="quiz id (default: from the file name)")
+    importer.add_argument("--title", help="quiz title (default: from the file name)")
+    importer.add_argument("--force", action="store_true", help="overwrite an existing --out")
+
+    stats = sub.add_parser("stats", help="coverage report: counts per kind, source, section, topic")
+    stats.add_argument("--json", action="store_true", help="print the report as JSON")
 
     sub.add_parser("health", help="exit 0 if the bot could start with the current settings")
     return parser
@@ -173,6 +196,121 @@ def schema(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Writes every citation out in full: a teacher edits them one by one."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def import_quiz(args: argparse.Namespace, settings: Settings) -> int:
+    file: Path = args.file
+    kind = args.format or ("red" if file.suffix.casefold() in (".yaml", ".yml") else "gift")
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        print(f"{file}: cannot read: {exc.strerror}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError:
+        print(f"{file}:1:1: file is not UTF-8 text", file=sys.stderr)
+        return 1
+    stem = re.sub(r"[^a-z0-9]+", "-", file.stem.casefold()).strip("-") or "imported"
+    out: Path = args.out or settings.quiz_dir / f"{stem}.yaml"
+    if out.exists() and not args.force:
+        print(f"{out} exists; choose another --out or add --force.", file=sys.stderr)
+        return 2
+    try:
+        catalog = build_library(settings).catalog
+    except ContentErrors as errors:
+        print(errors, file=sys.stderr)
+        return 1
+    cite = Cite(source=args.source, section=args.section)
+    wrong = cite_problem(cite, catalog.sources)
+    if wrong is not None:
+        print(f"--{wrong[1]}: {wrong[0]}", file=sys.stderr)
+        return 2
+    converted = (convert_red if kind == "red" else convert_gift)(text, str(file))
+    title = args.title or file.stem.replace("_", " ").replace("-", " ").strip().capitalize()
+    document, rejected = quiz_document(converted, str(file), args.quiz_id or stem, title, cite)
+    problems = sorted(converted.problems + rejected)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    questions = document["questions"]
+    if not questions:
+        print(f"Nothing in {file} could be converted.", file=sys.stderr)
+        return 1
+    header = "# yaml-language-server: $schema=../schema/quiz.schema.json\n"
+    body = yaml.dump(document, Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=100)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(header + body, encoding="utf-8")
+    skipped = f"; {len(problems)} could not be (listed above)" if problems else ""
+    print(
+        f"Wrote {len(questions)} questions to {out}{skipped}. Check it with: lectern validate {out}"
+    )
+    return 1 if problems else 0
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+    return "\n".join(lines)
+
+
+def stats(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        library = build_library(settings)
+    except ContentErrors as errors:
+        print(errors, file=sys.stderr)
+        return 1
+    report = coverage(library.catalog, library.quizzes)
+    gaps = report.uncited_sections
+    if args.json:
+        document = dataclasses.asdict(report) | {
+            "uncited_sections": [f"{s.source_id} {s.section_id}" for s in gaps],
+            "authored_questions": report.authored_questions,
+        }
+        print(json.dumps(document, indent=2))
+        return 0
+    kinds = ", ".join(f"{n} {k}" for k, n in report.kinds.items())
+    print(f"Content: {kinds}; {report.authored_questions} authored questions.\n")
+    columns = ["facts", "quotes", "terms", "events", "questions"]
+    rows = [["source", *columns]]
+    rows += [[s, *(str(c.get(k, 0)) for k in columns)] for s, c in report.by_source.items()]
+    print(_table(rows) + "\n")
+    rows = [["section", *columns]]
+    rows += [
+        [f"{s.source_id} {s.section_id}", *(str(s.counts.get(k, 0)) for k in columns)]
+        for s in report.sections
+    ]
+    print(_table(rows) + "\n")
+    topic_columns = ["facts", "events", "quizzes"]
+    rows = [["topic", *topic_columns]]
+    rows += [[t, *(str(c.get(k, 0)) for k in topic_columns)] for t, c in report.by_topic.items()]
+    print(_table(rows) + "\n")
+    rows = [["quiz", "authored", "generated"]]
+    rows += [[q, str(c["authored"]), str(c["generated"])] for q, c in report.quizzes.items()]
+    print(_table(rows) + "\n")
+    print(
+        "Question types: "
+        + (", ".join(f"{k} {n}" for k, n in sorted(report.question_types.items())) or "none")
+    )
+    print(
+        "Difficulty: "
+        + (", ".join(f"{k} {n}" for k, n in sorted(report.difficulties.items())) or "none")
+    )
+    if gaps:
+        print("Sections no fact cites: " + ", ".join(f"{s.source_id} {s.section_id}" for s in gaps))
+    else:
+        print("Every section is cited by at least one fact.")
+    return 0
+
+
 def health(args: argparse.Namespace, settings: Settings) -> int:
     try:
         build_library(settings)
@@ -193,6 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": run,
         "validate": validate,
         "schema": schema,
+        "import": import_quiz,
+        "stats": stats,
         "health": health,
     }
     return commands[args.command](args, settings)
