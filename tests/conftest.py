@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -60,3 +63,21 @@ def right_answer(card: Card) -> str:
     if card.kind == "short":
         return card.answers[0]
     return f"{card.number:,.10g}"
+
+
+def run_lectern(
+    *args: str, stdin: str = "", settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` with only the given LECTERN_* settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
+    env.update(settings or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )

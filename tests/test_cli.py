@@ -90,3 +90,33 @@ def test_secrets_never_show_in_settings_repr(monkeypatch: pytest.MonkeyPatch) ->
     assert "super-secret-token" not in str(settings.model_dump())
     assert settings.discord_token is not None
     assert settings.discord_token.get_secret_value() == "super-secret-token"
+
+
+def test_stats_reports_counts_and_gaps(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Content: 2 sources, 13 topics")
+    assert "toktogulov-nrc-afghanistan helicopter-trust-fund" in out
+    assert "Every section is cited by at least one fact." in out
+    assert main(["stats", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["uncited_sections"] == []
+    assert report["kinds"]["facts"] >= 150
+    sections = {f"{s['source_id']} {s['section_id']}": s["counts"] for s in report["sections"]}
+    assert sections["ffi-2007-01671-nato-csto 2.5"]["facts"] >= 1
+
+
+def test_stats_names_sections_no_fact_cites(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    course = (FIXTURES / "good" / "course.yaml").read_text()
+    course = course.replace(
+        '      - {id: "2", title: Two}',
+        '      - {id: "2", title: Two}\n      - {id: "3", title: Three}',
+    )
+    (tmp_path / "course.yaml").write_text(course)
+    monkeypatch.setenv("LECTERN_CONTENT_DIR", str(tmp_path))
+    (tmp_path / "quizzes").mkdir()
+    monkeypatch.setenv("LECTERN_QUIZ_DIR", str(tmp_path / "quizzes"))
+    assert main(["stats"]) == 0
+    assert "Sections no fact cites: src 3" in capsys.readouterr().out

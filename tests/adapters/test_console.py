@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
 import sys
 
 from bot.adapters.console import ConsoleAdapter
 from bot.core.commands.app import Lectern
-from tests.conftest import ROOT, FixedClock
+from tests.conftest import ROOT, FixedClock, run_lectern
 
 
 def run_console(app: Lectern, script: str, **options: object) -> str:
@@ -60,26 +59,8 @@ def test_text_rendering_shows_title_fields_and_source(app: Lectern) -> None:
     assert "Source: The unrealised case of NATO-CSTO cooperation" in out
 
 
-def _lectern(
-    *args: str, stdin: str = "", settings: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """`python -m bot ARGS` with only the given LECTERN_* settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
-    env.update(settings or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_the_installed_console_answers_the_done_when_examples() -> None:
-    result = _lectern(
+    result = run_lectern(
         "console", "--json", stdin="/whosaid csto backbone\n/quotes putn\n/define CSTO\n"
     )
     assert result.returncode == 0, result.stderr
@@ -91,7 +72,7 @@ def test_the_installed_console_answers_the_done_when_examples() -> None:
 
 
 def test_console_refuses_to_start_on_broken_content(tmp_path: object) -> None:
-    result = _lectern("console", "--content", "tests/fixtures/broken", stdin="/help\n")
+    result = run_lectern("console", "--content", "tests/fixtures/broken", stdin="/help\n")
     assert result.returncode == 1
     assert "tests/fixtures/broken/people.yaml:4:5" in result.stderr
 
@@ -120,6 +101,6 @@ def test_interactive_prompt_in_a_terminal() -> None:
 
 
 def test_lectern_run_with_the_console_adapter_serves_piped_commands() -> None:
-    result = _lectern("run", stdin="/define PJC\n", settings={"LECTERN_ADAPTERS": "console"})
+    result = run_lectern("run", stdin="/define PJC\n", settings={"LECTERN_ADAPTERS": "console"})
     assert result.returncode == 0, result.stderr
     assert "Permanent Joint Council" in result.stdout
