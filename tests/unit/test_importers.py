@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.__main__ import main
 from bot.core.content.library import ContentLibrary
@@ -170,3 +172,17 @@ def test_import_of_nothing_convertible_fails(
     ]
     assert main([*args, "--out", str(tmp_path / "q.yaml")]) == 1
     assert "Nothing in" in capsys.readouterr().err
+
+
+@given(st.text(alphabet=st.sampled_from("ab =~#{}:.\\-%>\n/T$"), max_size=80))
+def test_any_gift_text_converts_or_reports(source: str) -> None:
+    converted = convert_gift(source, "fuzz.gift")
+    assert len(converted.questions) == len(converted.lines)
+    for problem in converted.problems:
+        assert problem.file == "fuzz.gift" and problem.line >= 1
+
+
+@given(st.text(max_size=120))
+def test_any_text_as_a_red_list_converts_or_reports(source: str) -> None:
+    converted = convert_red(source, "fuzz.yaml")
+    assert all(q["type"] in ("short", "numeric") for q in converted.questions)

@@ -54,7 +54,8 @@ def reload(ctx: Context, args: Parsed) -> list[Reply]:
     return [
         Reply(
             text=f"Content reloaded: {len(catalog.facts)} facts, {len(catalog.quotes)} quotes, "
-            f"{len(catalog.people)} people, {len(catalog.terms)} terms.",
+            f"{len(catalog.people)} people, {len(catalog.terms)} terms, "
+            f"{len(ctx.library.quizzes)} quizzes.",
             title="Reloaded",
             ephemeral=True,
         )
