@@ -88,6 +88,7 @@ def to_json(line: str, user: str, reply: Reply) -> dict[str, Any]:
             "source": c.source_id,
             "section": c.section_id,
             "footnote": c.footnote,
+            "ref": c.ref,
             "text": c.render(),
         }
 

@@ -47,6 +47,7 @@ class Citation:
     section_title: str
     footnote: int | None = None
     page: str | None = None
+    ref: int | None = None
 
     def render(self) -> str:
         numbered = re.fullmatch(r"\d+(\.\d+)*", self.section_id)
@@ -54,6 +55,8 @@ class Citation:
         extra = ""
         if self.footnote is not None:
             extra += f", note {self.footnote}"
+        if self.ref is not None:
+            extra += f", ref. [{self.ref}]"
         if self.page:
             extra += f", p. {self.page}"
         return f"{self.source_title} — {where}{extra}"

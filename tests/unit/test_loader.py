@@ -99,3 +99,10 @@ def test_loading_fails_loudly_at_start_up(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("facts: [\n")
     with pytest.raises(ContentErrors):
         ContentLibrary([tmp_path])
+
+
+def test_a_bibliography_reference_renders_apart_from_a_footnote() -> None:
+    from bot.core.messages import Citation
+
+    cited = Citation("s", "Report", "2.5", "Realism", ref=38, page="12")
+    assert cited.render() == "Report — §2.5 Realism, ref. [38], p. 12"

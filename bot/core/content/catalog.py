@@ -103,6 +103,7 @@ class Catalog:
             section_id=section.id,
             section_title=section.title,
             footnote=cite.footnote,
+            ref=cite.ref,
             page=cite.page,
         )
 

@@ -53,8 +53,11 @@ class Cite(Model):
 
     source: Slug
     section: Annotated[str, StringConstraints(min_length=1, max_length=80)]
-    footnote: int | None = Field(default=None, ge=1)
+    footnote: int | None = Field(default=None, ge=1, description="A footnote of the source.")
     page: str | None = None
+    ref: int | None = Field(
+        default=None, ge=1, description="A numbered reference [n] of the source's bibliography."
+    )
 
 
 class Section(Model):
