@@ -184,3 +184,27 @@ def test_a_broken_quiz_keeps_the_last_good_library(tmp_path: Path) -> None:
     problems = library.reload()
     assert problems and "non-empty 'questions'" in problems[0].message
     assert set(library.quizzes) == {"t"}
+
+
+def test_excluded_items_are_never_dealt(catalog: Catalog, tmp_path: Path) -> None:
+    import random
+
+    from bot.core.quiz.deck import deal
+
+    events = sorted(catalog.events)[:3]
+    text = (
+        f"id: t\ntitle: T\ndefaults: {{count: 2}}\nquestions:\n"
+        f"  - {{id: w, type: when, count: 2, events: [{', '.join(events)}], "
+        f"exclude: [{events[0]}]}}\n"
+    )
+    quiz = load_quizzes([_write(tmp_path, text)], catalog)["t"]
+    for seed in range(10):
+        keys = {card.key for card in deal(quiz, catalog, random.Random(seed))}
+        assert keys == {f"w:{events[1]}", f"w:{events[2]}"}
+    text = text.replace("count: 2, events", "count: 3, events")
+    problems = _problems(catalog, _write(tmp_path, text.replace("{count: 2}", "{count: 3}")))
+    assert any("count is 3 but only 2 events fit this question" in p for p in problems), problems
+    bad = text.replace(f"exclude: [{events[0]}]", "exclude: [no-such-event]")
+    assert any(
+        "unknown event 'no-such-event'" in p for p in _problems(catalog, _write(tmp_path, bad))
+    )

@@ -122,6 +122,7 @@ def _check_whosaid(
     tags = {tag for quote in catalog.quotes.values() for tag in quote.tags}
     problems = _dangling(question.quotes, catalog.quotes, "quote", (*path, "quotes"), where)
     problems += _dangling(question.tags, tags, "quote tag", (*path, "tags"), where)
+    problems += _dangling(question.exclude, catalog.quotes, "quote", (*path, "exclude"), where)
     if problems:
         return problems
     quotes = eligible_quotes(question, catalog)
@@ -146,6 +147,7 @@ def _check_when(
 ) -> list[Problem]:
     problems = _dangling(question.events, catalog.events, "event", (*path, "events"), where)
     problems += _dangling(question.topics, catalog.topics, "topic", (*path, "topics"), where)
+    problems += _dangling(question.exclude, catalog.events, "event", (*path, "exclude"), where)
     if problems:
         return problems
     return _too_little(question, len(eligible_events(question, catalog)), "events", path, where)
@@ -155,6 +157,7 @@ def _check_acronym(
     question: AcronymQuestion, path: YamlPath, where: _Where, catalog: Catalog
 ) -> list[Problem]:
     problems = _dangling(question.terms, catalog.terms, "term", (*path, "terms"), where)
+    problems += _dangling(question.exclude, catalog.terms, "term", (*path, "exclude"), where)
     for index, term_id in enumerate(question.terms):
         term = catalog.terms.get(term_id)
         if term is not None and not term.expansion:

@@ -11,7 +11,7 @@ def eligible_quotes(question: WhoSaidQuestion, catalog: Catalog) -> list[Quote]:
     chosen = [catalog.quotes[q] for q in question.quotes] or list(catalog.quotes.values())
     if question.tags:
         chosen = [quote for quote in chosen if set(quote.tags) & set(question.tags)]
-    return chosen
+    return [quote for quote in chosen if quote.id not in question.exclude]
 
 
 def same_kind(catalog: Catalog, speaker_id: str) -> list[str]:
@@ -29,9 +29,9 @@ def eligible_events(question: WhenQuestion, catalog: Catalog) -> list[Event]:
     chosen = [catalog.events[e] for e in question.events] or list(catalog.events.values())
     if question.topics:
         chosen = [event for event in chosen if set(event.topics) & set(question.topics)]
-    return chosen
+    return [event for event in chosen if event.id not in question.exclude]
 
 
 def eligible_terms(question: AcronymQuestion, catalog: Catalog) -> list[Term]:
     chosen = [catalog.terms[t] for t in question.terms] or list(catalog.terms.values())
-    return [term for term in chosen if term.expansion]
+    return [term for term in chosen if term.expansion and term.id not in question.exclude]

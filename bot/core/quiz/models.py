@@ -91,6 +91,11 @@ class NumericQuestion(_Authored):
 class _Generated(_Question):
     count: int = Field(default=3, ge=1, le=50, description="Questions dealt from this entry.")
     choices: int = Field(default=4, ge=MIN_CHOICES, le=MAX_CHOICES)
+    exclude: list[Slug] = Field(
+        default=[],
+        description="Ids of quotes, events or terms to leave out, e.g. those that written "
+        "questions of the quiz already ask about.",
+    )
 
 
 class WhoSaidQuestion(_Generated):
