@@ -12,7 +12,9 @@ import pytest
 from bot.core.commands.app import Lectern
 from bot.core.content.library import ContentLibrary
 from bot.core.quiz.deck import deal
-from bot.core.quiz.models import ChoiceQuestion, Quiz
+from bot.core.quiz.material import eligible_quotes
+from bot.core.quiz.models import ChoiceQuestion, Quiz, WhoSaidQuestion
+from bot.core.text import fold
 from tests.conftest import ask, right_answer, run_lectern
 from tests.test_shipped_content import _source_text, needs_sources
 
@@ -119,3 +121,17 @@ def test_questions_are_in_our_own_words(
                     if " ".join(words[i : i + 12]) in runs
                 ]
                 assert not copied, (quiz.id, question.id, copied[0])
+
+
+def test_generated_questions_do_not_repeat_written_ones(
+    shipped_library: ContentLibrary, quizzes: dict[str, Quiz]
+) -> None:
+    """A quote a written question shows is not also dealt as a 'who said it?' of that quiz."""
+    catalog = shipped_library.catalog
+    for quiz in quizzes.values():
+        prompts = [fold(q.prompt) for q in quiz.authored]
+        for entry in quiz.questions:
+            if isinstance(entry, WhoSaidQuestion):
+                for quote in eligible_quotes(entry, catalog):
+                    opening = fold(quote.text)[:40]
+                    assert not any(opening in p for p in prompts), (quiz.id, quote.id)
