@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     )
     teachers: str = Field(default="", description="Console users who count as teachers (a,b).")
     log_level: str = "INFO"
+    # A SecretStr: a PostgreSQL URL carries its password.
+    database_url: SecretStr = Field(
+        default=SecretStr("sqlite+aiosqlite:///data/lectern.db"),
+        description="sqlite+aiosqlite:///path.db (default ./data/lectern.db) or "
+        "postgresql+asyncpg://user:password@host/db",
+    )
     seed: int | None = Field(default=None, description="Fixes the random choices (for demos).")
     discord_token: SecretStr | None = None
     slack_bot_token: SecretStr | None = None

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy Core (async) on SQLite by default, PostgreSQL for more."""

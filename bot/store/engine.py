@@ -1,0 +1,58 @@
+"""Engines from LECTERN_DATABASE_URL: SQLite (WAL, a file under ./data/) or PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+DEFAULT_URL = "sqlite+aiosqlite:///data/lectern.db"
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+
+
+def async_url(url: str) -> URL:
+    """`url` with the async driver Lectern uses for its database ('postgresql://' works too)."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend not in _ASYNC_DRIVERS:
+        raise ValueError(
+            f"unsupported database {backend!r} in LECTERN_DATABASE_URL: use sqlite or postgresql"
+        )
+    return parsed.set(drivername=_ASYNC_DRIVERS[backend])
+
+
+def sync_url(url: str) -> URL:
+    """The same database for synchronous tools (the alembic command line)."""
+    parsed = make_url(url)
+    return parsed.set(drivername=parsed.get_backend_name())
+
+
+def shown(url: str) -> str:
+    """The URL as it may appear in logs: never with its password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers run during a write; NORMAL is durable across application crashes in WAL
+    # mode (a power cut may lose the last transactions, never corrupt the file).
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def create_engine(url: str) -> AsyncEngine:
+    parsed = async_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(parsed)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=5)

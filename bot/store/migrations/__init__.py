@@ -1,0 +1,1 @@
+"""Alembic migrations, run on start by bot.store.migrate."""

@@ -1,0 +1,82 @@
+"""The schema, as SQLAlchemy Core tables: the one description migrations are checked against."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("channel_id", sa.String(128), nullable=False),
+    sa.Column("server_id", sa.String(128), nullable=True),
+    sa.Column("quiz_id", sa.String(80), nullable=False),
+    sa.Column("quiz_title", sa.String(300), nullable=False),
+    sa.Column("started_by", sa.String(128), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("scoring", sa.String(16), nullable=False),
+    sa.Column("seconds", sa.Integer, nullable=False),
+    sa.Column("question_count", sa.Integer, nullable=False),
+    sa.Column("current", sa.Integer, nullable=False, server_default="-1"),
+    sa.Column("cards", sa.Text, nullable=False),
+)
+# One running session per channel, enforced by the database rather than by the bot's memory.
+sa.Index(
+    "uq_sessions_running_channel",
+    sessions.c.platform,
+    sessions.c.channel_id,
+    unique=True,
+    sqlite_where=sessions.c.status == "running",
+    postgresql_where=sessions.c.status == "running",
+)
+sa.Index(
+    "ix_sessions_place_started", sessions.c.platform, sessions.c.channel_id, sessions.c.started_at
+)
+
+questions = sa.Table(
+    "questions",
+    metadata,
+    sa.Column("session_id", sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("question", sa.Integer, primary_key=True),
+    # Set once, by a conditional update: the single first correct answer of the question.
+    sa.Column("first_correct_user", sa.String(128), nullable=True),
+)
+
+answers = sa.Table(
+    "answers",
+    metadata,
+    sa.Column("session_id", sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("question", sa.Integer, nullable=False),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("display_name", sa.String(128), nullable=False),
+    sa.Column("text", sa.String(500), nullable=False),
+    sa.Column("correct", sa.Boolean, nullable=False),
+    sa.Column("points", sa.Integer, nullable=False),
+    sa.Column("latency_ms", sa.Integer, nullable=False),
+    sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint("session_id", "question", "user_id"),  # one answer per question
+)
+
+scores = sa.Table(
+    "scores",
+    metadata,
+    sa.Column("session_id", sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("display_name", sa.String(128), nullable=False),
+    sa.Column("points", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("correct", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("answered", sa.Integer, nullable=False, server_default="0"),
+    sa.PrimaryKeyConstraint("session_id", "user_id"),
+)

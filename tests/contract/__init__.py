@@ -1,0 +1,1 @@
+"""One Store suite, run against every engine."""
