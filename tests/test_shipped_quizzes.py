@@ -126,10 +126,11 @@ def test_questions_are_in_our_own_words(
 def test_generated_questions_do_not_repeat_written_ones(
     shipped_library: ContentLibrary, quizzes: dict[str, Quiz]
 ) -> None:
-    """A quote a written question shows is not also dealt as a 'who said it?' of that quiz."""
+    """A quote a written question shows (in its prompt or explanation) is not also dealt as a
+    'who said it?' of that quiz."""
     catalog = shipped_library.catalog
     for quiz in quizzes.values():
-        prompts = [fold(q.prompt) for q in quiz.authored]
+        prompts = [fold(f"{q.prompt} {q.explanation}") for q in quiz.authored]
         for entry in quiz.questions:
             if isinstance(entry, WhoSaidQuestion):
                 for quote in eligible_quotes(entry, catalog):

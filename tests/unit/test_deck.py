@@ -92,3 +92,24 @@ def test_marking_each_kind(sample: Quiz, catalog: Catalog) -> None:
     assert containers.check("58 000").correct and not containers.check("6000").correct
     assert containers.check("many").problem == "'many' is not a number."
     assert containers.answer_text == "60,000 (± 5,000) containers"
+
+
+def test_typed_choice_text_is_exact_first_and_never_a_guess(catalog: Catalog) -> None:
+    from dataclasses import replace
+
+    rome = _cards_for_choice(catalog)
+    dates = replace(rome, options=("28 May 1997", "27 May 1997", "1 June 2002"), correct=1)
+    assert dates.check("27 May 1997").correct, "an exact match wins over a close one"
+    assert not dates.check("28 May 1997").correct
+    assert dates.check("27 Mya 1997").picked == 1, "a typo in a word is forgiven"
+    assert dates.check("27 May 1998").problem is not None, "a wrong figure is not a typo"
+    assert dates.check("1 Jnue 2002").picked == 2
+    names = replace(rome, options=("Lavrova", "Lavrovo", "Ivanov"), correct=0)
+    assert names.check("Lavrov").problem == (
+        "That fits more than one choice: answer with a letter from A to C."
+    )
+
+
+def _cards_for_choice(catalog: Catalog) -> Card:
+    library = ContentLibrary([CONTENT], root=ROOT, quiz_paths=[FIXTURES / "quizzes-good"])
+    return _cards(library.quizzes["sample"], catalog)[0]

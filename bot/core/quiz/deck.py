@@ -7,6 +7,7 @@ catalog, so a session keeps working while the content is reloaded underneath it.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -32,6 +33,7 @@ CardKind = Literal["choice", "truefalse", "short", "numeric"]
 _TRUE = frozenset({"true", "t", "yes", "y", "vrai", "right", "correct"})
 _FALSE = frozenset({"false", "f", "no", "n", "faux", "wrong", "incorrect"})
 QUOTE_PROMPT_CHARS = 400
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +95,16 @@ class Card:
         picked = self._pick(text)
         if picked is None:
             return Verdict(problem=f"Answer with {self.how_to_answer()}.")
+        if picked < 0:
+            return Verdict(
+                problem=f"That fits more than one choice: answer with {self.how_to_answer()}."
+            )
         return Verdict(correct=picked == self.correct, picked=picked)
 
     def _pick(self, text: str) -> int | None:
+        """The choice `text` names: a letter, a number, or the choice's words. None when it names
+        none, -1 when it is as close to several, so that a student is asked again rather than
+        marked on a guess."""
         upper = text.upper().rstrip(").")
         if len(upper) == 1 and upper in LETTERS[: len(self.options)]:
             return LETTERS.index(upper)
@@ -107,10 +116,20 @@ class Card:
                 return 0
             if folded in _FALSE:
                 return 1
-        for index, option in enumerate(self.options):
-            if matches_text(text, (option,), self.fuzzy) or folded == normalize(option):
-                return index
-        return None
+        exact = [i for i, option in enumerate(self.options) if normalize(option) == folded]
+        if exact:
+            return exact[0]
+        # Typos are forgiven in words, never in figures: "27 May 1998" is not "27 May 1997".
+        digits = _DIGITS.findall(folded)
+        close = [
+            i
+            for i, option in enumerate(self.options)
+            if _DIGITS.findall(normalize(option)) == digits
+            and matches_text(text, (option,), self.fuzzy)
+        ]
+        if len(close) > 1:
+            return -1
+        return close[0] if close else None
 
 
 def _choice_card(question: ChoiceQuestion, catalog: Catalog, rng: random.Random | None) -> Card:
