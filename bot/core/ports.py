@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.messages import Reply
 from bot.core.quiz.records import (
     AnswerIn,
     AnswerOutcome,
@@ -76,3 +78,21 @@ class Store(Protocol):
     ) -> list[LeaderRow]: ...
 
     async def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """A message the bot posted, so that it can be edited later (e.g. to close its buttons)."""
+
+    place: Place
+    message_id: str
+
+
+class Outbox(Protocol):
+    """How the core speaks on its own (timer-driven reveals, next questions), not in reply to a
+    command. Every adapter implements it: Discord and Slack post and edit messages in place; the
+    console prints them as they happen."""
+
+    async def post(self, place: Place, reply: Reply) -> MessageRef: ...
+
+    async def edit(self, ref: MessageRef, reply: Reply) -> None: ...

@@ -1,0 +1,154 @@
+"""A class quiz session driven by a fake clock: no test sleeps for a timer."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.content.library import ContentLibrary
+from bot.core.messages import Actor, Reply
+from bot.core.ports import MessageRef
+from bot.core.quiz.classroom import REVEAL_PAUSE, Classroom, dump_cards, load_cards
+from bot.core.quiz.deck import Card, deal
+from bot.core.quiz.records import Place
+from bot.store.sql_store import SqlStore
+from tests.conftest import CONTENT, FIXTURES, NOON, ROOT, right_answer
+
+ROOM = Place("test", "class-1", "school")
+TEACHER = Actor("test", "t1", "Tess", frozenset({"teacher"}))
+ANN, BOB, CY = (Actor("test", u, u.title()) for u in ("ann", "bob", "cy"))
+
+
+class FakeOutbox:
+    def __init__(self) -> None:
+        self.posted: list[tuple[str, Reply]] = []
+        self.edits: list[tuple[str, Reply]] = []
+
+    async def post(self, place: Place, reply: Reply) -> MessageRef:
+        self.posted.append((place.channel_id, reply))
+        return MessageRef(place, str(len(self.posted)))
+
+    async def edit(self, ref: MessageRef, reply: Reply) -> None:
+        self.edits.append((ref.message_id, reply))
+
+    def titles(self) -> list[str]:
+        return [reply.title or "" for _, reply in self.posted]
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
+    opened = await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'q.db'}")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture(scope="module")
+def cards() -> list[Card]:
+    library = ContentLibrary([CONTENT], root=ROOT, quiz_paths=[FIXTURES / "quizzes-good"])
+    quiz = library.quizzes["sample"]
+    return deal(quiz, library.catalog, random.Random(1), count=4, shuffle=False)
+
+
+async def _start(room: Classroom, cards: list[Card], scoring: str = "speed") -> Reply:
+    return await room.start(ROOM, TEACHER, "sample", "Sample", cards, 20, scoring, NOON)
+
+
+def _wrong(card: Card) -> str:
+    if card.options:
+        return "ABCDE"[(card.correct + 1) % len(card.options)]
+    return "12345" if card.kind == "numeric" else "wrong answer"
+
+
+async def test_a_whole_session(store: SqlStore, cards: list[Card]) -> None:
+    outbox = FakeOutbox()
+    room = Classroom(store, outbox)
+    started = await _start(room, cards)
+    assert started.text.startswith("Started “Sample”: 4 questions, 20 s each")
+    assert outbox.titles() == ["Sample · 1/4"]
+    assert outbox.posted[0][1].choices[0].value == "/quiz answer A"
+    t = NOON + timedelta(seconds=2)
+    assert (await room.answer(ROOM, ANN, right_answer(cards[0]), t)).text == "Answer received."
+    assert (await room.answer(ROOM, ANN, "B", t)).text == "You have already answered this question."
+    assert (await room.answer(ROOM, BOB, _wrong(cards[0]), t)).text == "Answer received."
+    assert (await room.answer(ROOM, CY, "Z", t)).text.startswith("Answer with a letter")
+    assert outbox.edits[-1][1].fields[-1].value == "2", "the question shows answers so far"
+    await room.tick(NOON + timedelta(seconds=19))
+    assert len(outbox.posted) == 1, "not yet"
+    await room.tick(NOON + timedelta(seconds=20))
+    reveal = outbox.posted[-1][1]
+    assert reveal.title == "Question 1: the answer"
+    assert "1 of 2 got it right." in reveal.text and "1. Ann:" in reveal.text
+    assert reveal.citations
+    await room.tick(NOON + timedelta(seconds=20) + REVEAL_PAUSE)
+    assert outbox.titles()[-1] == "Sample · 2/4"
+    # From question 2 on, the question closes as soon as every player has answered.
+    t2 = NOON + timedelta(seconds=26)
+    await room.answer(ROOM, ANN, right_answer(cards[1]), t2)
+    assert outbox.titles()[-1] == "Sample · 2/4"
+    await room.answer(ROOM, BOB, right_answer(cards[1]), t2)
+    assert outbox.titles()[-1] == "Question 2: the answer"
+    assert (await room.skip(ROOM, t2)).text == "Skipped."
+    assert outbox.titles()[-1] == "Sample · 3/4"
+    assert "question 3 of 4, 2 players" in room.status(ROOM)
+    assert (await room.stop(ROOM, t2)).text == "Stopped."
+    end = outbox.posted[-1][1]
+    assert end.title == "“Sample” was stopped"
+    assert end.text.startswith("🥇 Ann:") and "🥈 Bob:" in end.text
+    assert room.running_in(ROOM) is None
+    scores = await store.scores(1)
+    assert [(s.user_id, s.correct, s.answered) for s in scores] == [("ann", 2, 2), ("bob", 1, 2)]
+
+
+async def test_one_session_per_channel(store: SqlStore, cards: list[Card]) -> None:
+    room = Classroom(store, FakeOutbox())
+    await _start(room, cards)
+    refused = await _start(room, cards)
+    assert refused.text.startswith("A quiz is already running in this channel.")
+    assert "question 1 of 4" in refused.text
+
+
+async def test_speed_points_and_first_mode(store: SqlStore, cards: list[Card]) -> None:
+    room = Classroom(store, FakeOutbox())
+    await _start(room, cards, scoring="first")
+    await room.answer(ROOM, BOB, right_answer(cards[0]), NOON + timedelta(seconds=5))
+    await room.answer(ROOM, ANN, right_answer(cards[0]), NOON + timedelta(seconds=1))
+    points = {a.user_id: a.points for a in await store.answers(1)}
+    assert points == {"bob": 1000, "ann": 0}, "first to arrive wins in 'first' mode"
+
+
+async def test_resume_after_a_restart_keeps_scores(store: SqlStore, cards: list[Card]) -> None:
+    before = Classroom(store, FakeOutbox())
+    await _start(before, cards)
+    await before.answer(ROOM, ANN, right_answer(cards[0]), NOON + timedelta(seconds=1))
+    # The process dies here; a new one starts with the same database.
+    outbox = FakeOutbox()
+    after = Classroom(store, outbox)
+    later = NOON + timedelta(minutes=3)
+    assert await after.resume(later) == 1
+    assert outbox.titles() == ["Quiz resumed", "Sample · 1/4"]
+    assert "resumes at question 1 with a fresh timer" in outbox.posted[0][1].text
+    again = await after.answer(ROOM, ANN, "A", later)
+    assert again.text == "You have already answered this question."
+    assert after.next_deadline() == later + timedelta(seconds=20)
+
+
+def test_cards_survive_storage(cards: list[Card]) -> None:
+    assert load_cards(dump_cards(cards)) == cards
+
+
+async def test_a_failing_platform_does_not_stop_the_quiz(
+    store: SqlStore, cards: list[Card]
+) -> None:
+    class BrokenOutbox(FakeOutbox):
+        async def post(self, place: Place, reply: Reply) -> MessageRef:
+            raise ConnectionError("platform down")
+
+    room = Classroom(store, BrokenOutbox())
+    await _start(room, cards)
+    assert (await room.answer(ROOM, ANN, right_answer(cards[0]), NOON)).text == "Answer received."
+    await room.tick(NOON + timedelta(seconds=20))
+    assert room.running_in(ROOM) is not None
