@@ -40,8 +40,10 @@ def test_quiz_list_and_info(quiz_app: Lectern) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("/quiz", "What about quizzes?\nUsage: /quiz list | /quiz info <quiz>"),
-        ("/quiz start", "I don't know /quiz start."),
+        ("/quiz", "What about quizzes?\nUsage: /quiz list | info <quiz> | start <quiz>"),
+        ("/quiz frobnicate", "I don't know /quiz frobnicate."),
+        ("/quiz start timeline", "Class quizzes and leaderboards need the quiz database"),
+        ("/leaderboard", "Class quizzes and leaderboards need the quiz database"),
         ("/quiz info", "Which quiz?"),
         ("/quiz info zzzzzz", "There is no quiz “zzzzzz”. The quizzes are:\n• sample"),
         ("/practice answer B", "You are not practising a quiz."),

@@ -7,11 +7,15 @@ import random
 
 from rapidfuzz import fuzz, process
 
+from bot.core.commands import classes
 from bot.core.commands.catalogue import default_registry
-from bot.core.commands.registry import Context, Registry
+from bot.core.commands.classes import CLASS_ACTIONS
+from bot.core.commands.registry import CommandSpec, Context, Registry
 from bot.core.content.library import ContentLibrary
 from bot.core.messages import Command, Reply
-from bot.core.parser import ParseError, parse
+from bot.core.parser import Parsed, ParseError, parse
+from bot.core.ports import Store
+from bot.core.quiz.classroom import Classroom
 from bot.core.quiz.practice import PracticeBook
 
 log = logging.getLogger(__name__)
@@ -24,8 +28,12 @@ class Lectern:
         *,
         rng: random.Random | None = None,
         registry: Registry | None = None,
+        classroom: Classroom | None = None,
+        store: Store | None = None,
     ) -> None:
         self.library = library
+        self.classroom = classroom
+        self.store = store
         self.rng = rng or random.Random()
         self.registry = registry or default_registry()
         self.practices = PracticeBook()
@@ -45,6 +53,46 @@ class Lectern:
                 )
             ]
 
+    async def dispatch(self, command: Command) -> list[Reply]:
+        """Answer one command, class sessions and leaderboards included. Never raises."""
+        try:
+            return await self._dispatch_async(command)
+        except Exception:
+            log.exception("command failed: %r from %s", command.text[:80], command.actor.user_id)
+            return [
+                Reply(
+                    text="Sorry, something went wrong with that command. It has been logged; "
+                    "please try again or try another command.",
+                    ephemeral=True,
+                )
+            ]
+
+    async def _dispatch_async(self, command: Command) -> list[Reply]:
+        parsed = parse(command.text, option_names=self._options)
+        if isinstance(parsed, Parsed) and self.classroom is not None and self.store is not None:
+            spec = self.registry.get(parsed.name)
+            words = parsed.words
+            if spec is not None and parsed.name == "quiz" and words[:1]:
+                action = words[0].casefold()
+            else:
+                action = ""
+            if spec is not None and action in CLASS_ACTIONS:
+                context = self._context(command, spec)
+                return await classes.quiz_action(context, parsed, self.classroom, self.store)
+            if spec is not None and parsed.name == "leaderboard":
+                return await classes.leaderboard(self._context(command, spec), parsed, self.store)
+        return self._dispatch(command)
+
+    def _context(self, command: Command, spec: CommandSpec) -> Context:
+        return Context(
+            command=command,
+            spec=spec,
+            library=self.library,
+            rng=self.rng,
+            registry=self.registry,
+            practices=self.practices,
+        )
+
     def _dispatch(self, command: Command) -> list[Reply]:
         parsed = parse(command.text, option_names=self._options)
         if isinstance(parsed, ParseError):
@@ -58,15 +106,7 @@ class Lectern:
             return [Reply(text=f"Only a teacher can use /{spec.name}.", ephemeral=True)]
         if spec.needs_args and not parsed.args:
             return [spec.usage_reply(f"/{spec.name} needs something to work on.")]
-        context = Context(
-            command=command,
-            spec=spec,
-            library=self.library,
-            rng=self.rng,
-            registry=self.registry,
-            practices=self.practices,
-        )
-        return spec.handler(context, parsed)
+        return spec.handler(self._context(command, spec), parsed)
 
     def _unknown(self, name: str, message: str) -> Reply:
         guess = process.extractOne(name, self.registry.names(), scorer=fuzz.WRatio, score_cutoff=60)

@@ -73,10 +73,31 @@ def default_registry() -> Registry:
         ),
         CommandSpec(
             name="quiz",
-            usage="/quiz list | /quiz info <quiz>",
-            summary="The course's quizzes, and what each one asks.",
-            examples=("/quiz list", "/quiz info timeline"),
+            usage="/quiz list | info <quiz> | start <quiz> [questions:N] [seconds:S] "
+            "[scoring:speed|first|flat] | answer <answer> | status | skip | stop | results [#id]",
+            summary="Quizzes: browse them; a teacher runs one for the whole channel.",
+            examples=(
+                "/quiz list",
+                "/quiz info timeline",
+                "/quiz start timeline questions:5 seconds:20",
+                "/quiz answer B",
+                "/quiz results",
+            ),
             handler=quizzes.quiz,
+            options=frozenset({"questions", "seconds", "scoring"}),
+            details="start, skip, stop and results are for teachers; everyone answers.",
+        ),
+        CommandSpec(
+            name="leaderboard",
+            usage="/leaderboard [quiz] [period:week|month|all] [scope:channel|server]",
+            summary="The best players of finished quizzes, in this channel or the whole server.",
+            examples=(
+                "/leaderboard",
+                "/leaderboard timeline period:week",
+                "/leaderboard scope:server",
+            ),
+            handler=quizzes.no_store,
+            options=frozenset({"period", "scope"}),
         ),
         CommandSpec(
             name="practice",

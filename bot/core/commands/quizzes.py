@@ -116,8 +116,21 @@ def quiz(ctx: Context, args: Parsed) -> list[Reply]:
         if len(words) < 2:
             return [ctx.spec.usage_reply("Which quiz? /quiz list shows them.")]
         return _quiz_info(ctx, " ".join(words[1:]))
+    if action in ("start", "answer", "skip", "stop", "status", "results"):
+        return no_store(ctx, args)
     problem = f"I don't know /quiz {shorten(args.args, 30)}." if words else "What about quizzes?"
     return [ctx.spec.usage_reply(problem)]
+
+
+def no_store(ctx: Context, args: Parsed) -> list[Reply]:
+    """Class sessions and leaderboards need the quiz database, which this setup lacks."""
+    return [
+        Reply(
+            text="Class quizzes and leaderboards need the quiz database, which is not set up "
+            "here. /practice <quiz> works without it.",
+            ephemeral=True,
+        )
+    ]
 
 
 def _key(ctx: Context) -> tuple[str, str]:

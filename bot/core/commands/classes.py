@@ -1,0 +1,199 @@
+"""/quiz start|answer|skip|stop|status|results and /leaderboard: class sessions, which need the
+Store and the Outbox and so are handled asynchronously."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from bot.core.commands.quizzes import find_quiz
+from bot.core.commands.registry import Context
+from bot.core.commands.render import shorten
+from bot.core.messages import Attachment, Reply
+from bot.core.parser import Parsed
+from bot.core.ports import Store, StoreUnavailable
+from bot.core.quiz.classroom import Classroom
+from bot.core.quiz.deck import deal
+from bot.core.quiz.models import Quiz
+from bot.core.quiz.records import Place
+from bot.core.quiz.scoring import SCORING_MODES
+from bot.core.text import defuse_mentions
+
+CLASS_ACTIONS = frozenset({"start", "answer", "skip", "stop", "status", "results"})
+TEACHER_ACTIONS = frozenset({"start", "skip", "stop", "results"})
+PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
+MIN_SECONDS, MAX_SECONDS = 5, 600
+MAX_QUESTIONS = 100
+
+
+def place_of(ctx: Context) -> Place:
+    channel = ctx.command.channel
+    return Place(channel.platform, channel.channel_id, channel.server_id)
+
+
+def _private(text: str) -> list[Reply]:
+    return [Reply(text=defuse_mentions(text), ephemeral=True)]
+
+
+def _number(value: str | None, low: int, high: int) -> int | str | None:
+    if value is None:
+        return None
+    if not value.isdigit() or not low <= int(value) <= high:
+        return f"must be a whole number from {low} to {high}"
+    return int(value)
+
+
+async def quiz_action(
+    ctx: Context, args: Parsed, classroom: Classroom, store: Store
+) -> list[Reply]:
+    words = args.words
+    action = words[0].casefold()
+    now = ctx.command.at
+    place = place_of(ctx)
+    if action in TEACHER_ACTIONS and not ctx.command.actor.is_teacher:
+        return _private(f"Only a teacher can use /quiz {action}.")
+    try:
+        if action == "start":
+            return await _start(ctx, args, classroom, place, now)
+        if action == "answer":
+            text = args.args[len(words[0]) :].strip()
+            if not text:
+                return [ctx.spec.usage_reply("What is your answer? /quiz answer B")]
+            return [await classroom.answer(place, ctx.command.actor, text, now)]
+        if action == "skip":
+            return [await classroom.skip(place, now)]
+        if action == "stop":
+            return [await classroom.stop(place, now)]
+        if action == "status":
+            return _private(classroom.status(place))
+        return await _results(ctx, words[1:], store, place)
+    except StoreUnavailable:
+        return _private("The quiz database is not reachable just now: please try again shortly.")
+
+
+async def _start(
+    ctx: Context, args: Parsed, classroom: Classroom, place: Place, now: datetime
+) -> list[Reply]:
+    name = " ".join(args.words[1:])
+    if not name:
+        return [ctx.spec.usage_reply("Which quiz? /quiz list shows them.")]
+    found = find_quiz(ctx, name)
+    if not isinstance(found, Quiz):
+        shown = ", ".join(q.id for q in found) or ", ".join(sorted(ctx.library.quizzes))
+        return _private(f"There is no quiz “{shorten(name, 40)}”. Try: {shown}.")
+    quiz = found
+    count = _number(args.options.get("questions"), 1, MAX_QUESTIONS)
+    seconds = _number(args.options.get("seconds"), MIN_SECONDS, MAX_SECONDS)
+    for label, value in (("questions", count), ("seconds", seconds)):
+        if isinstance(value, str):
+            return [ctx.spec.usage_reply(f"{label}: {value}.")]
+    scoring = args.options.get("scoring", quiz.defaults.scoring).casefold()
+    if scoring not in SCORING_MODES:
+        return [ctx.spec.usage_reply(f"scoring: must be one of {', '.join(SCORING_MODES)}.")]
+    wanted = min(count if isinstance(count, int) else quiz.defaults.count, quiz.size)
+    cards = deal(quiz, ctx.catalog, ctx.rng, count=wanted)
+    per_question = seconds if isinstance(seconds, int) else quiz.defaults.seconds
+    reply = await classroom.start(
+        place, ctx.command.actor, quiz.id, quiz.title, cards, per_question, scoring, now
+    )
+    return [reply]
+
+
+def results_csv(rows: Sequence[tuple[object, ...]], summary: Sequence[tuple[object, ...]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["question", "student", "name", "answer", "correct", "points", "seconds"])
+    writer.writerows(rows)
+    writer.writerow([])
+    writer.writerow(["summary", "student", "name", "points", "correct", "answered"])
+    writer.writerows(summary)
+    return buffer.getvalue().encode("utf-8")
+
+
+async def _results(ctx: Context, words: list[str], store: Store, place: Place) -> list[Reply]:
+    sessions = await store.sessions_in(place, limit=10)
+    if words:
+        wanted = words[0].lstrip("#")
+        chosen = next((s for s in sessions if str(s.id) == wanted), None)
+        if chosen is None:
+            listed = ", ".join(f"#{s.id} {s.quiz_title}" for s in sessions) or "none yet"
+            return _private(
+                f"No session #{shorten(wanted, 20)} in this channel. Sessions: {listed}."
+            )
+    elif sessions:
+        chosen = sessions[0]
+    else:
+        return _private("No quiz has been played in this channel yet.")
+    answers = await store.answers(chosen.id)
+    scores = await store.scores(chosen.id)
+    rows = [
+        (
+            a.question + 1,
+            a.user_id,
+            a.display_name,
+            a.text,
+            "yes" if a.correct else "no",
+            a.points,
+            f"{a.latency_ms / 1000:.1f}",
+        )
+        for a in answers
+    ]
+    summary = [("", s.user_id, s.display_name, s.points, s.correct, s.answered) for s in scores]
+    day = chosen.started_at.strftime("%Y-%m-%d")
+    return [
+        Reply(
+            text=defuse_mentions(
+                f"Results of #{chosen.id} “{chosen.quiz_title}” ({day}, {chosen.status}): "
+                f"{len(scores)} students, {len(answers)} answers."
+            ),
+            title="Quiz results",
+            attachment=Attachment(
+                f"lectern-results-{chosen.id}-{chosen.quiz_id}.csv",
+                results_csv(rows, summary),
+                "text/csv",
+            ),
+            ephemeral=True,
+        )
+    ]
+
+
+async def leaderboard(ctx: Context, args: Parsed, store: Store) -> list[Reply]:
+    period = args.options.get("period", "all").casefold()
+    if period not in PERIODS:
+        return [ctx.spec.usage_reply("period: must be week, month or all.")]
+    scope = args.options.get("scope", "channel").casefold()
+    if scope not in ("channel", "server"):
+        return [ctx.spec.usage_reply("scope: must be channel or server.")]
+    quiz_id = None
+    if args.args:
+        found = find_quiz(ctx, args.args)
+        if not isinstance(found, Quiz):
+            return _private(f"There is no quiz “{shorten(args.args, 40)}”.")
+        quiz_id = found.id
+    place = place_of(ctx)
+    span = PERIODS[period]
+    since = ctx.command.at - span if span is not None else None
+    try:
+        rows = await store.leaderboard(
+            place.platform,
+            channel_id=place.channel_id if scope == "channel" else None,
+            server_id=place.server_id if scope == "server" else None,
+            quiz_id=quiz_id,
+            since=since,
+            limit=10,
+        )
+    except StoreUnavailable:
+        return _private("The quiz database is not reachable just now: please try again shortly.")
+    where = "this channel" if scope == "channel" else "this server"
+    what = f" in {quiz_id}" if quiz_id else ""
+    title = f"Leaderboard: {where}{what}, {period if period != 'all' else 'all time'}"
+    if not rows:
+        return [Reply(text="No finished quiz yet.", title=title)]
+    lines = [
+        f"{n}. {row.display_name}: {row.points} points ({row.correct} right, "
+        f"{row.sessions} quiz{'zes' if row.sessions != 1 else ''})"
+        for n, row in enumerate(rows, start=1)
+    ]
+    return [Reply(text=defuse_mentions("\n".join(lines)), title=defuse_mentions(title))]

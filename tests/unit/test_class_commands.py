@@ -1,0 +1,112 @@
+"""/quiz start|answer|skip|stop|status|results and /leaderboard through the app's async dispatch."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.commands.app import Lectern
+from bot.core.content.library import ContentLibrary
+from bot.core.messages import Actor, Channel, Command, Reply
+from bot.core.quiz.classroom import Classroom
+from bot.store.sql_store import SqlStore
+from tests.conftest import CONTENT, FIXTURES, NOON, ROOT
+from tests.unit.test_classroom import FakeOutbox
+
+TESS = Actor("test", "t1", "Tess", frozenset({"teacher"}))
+ANN, BOB, CY = (Actor("test", u, u.title()) for u in ("ann", "bob", "cy"))
+CLASS = Channel("test", "class-1", server_id="school")
+
+
+@pytest.fixture
+async def setup(tmp_path: Path) -> AsyncIterator[tuple[Lectern, FakeOutbox, Classroom]]:
+    store = await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'q.db'}")
+    outbox = FakeOutbox()
+    classroom = Classroom(store, outbox)
+    library = ContentLibrary([CONTENT], root=ROOT, quiz_paths=[FIXTURES / "quizzes-good"])
+    app = Lectern(library, rng=random.Random(2), classroom=classroom, store=store)
+    yield app, outbox, classroom
+    await store.close()
+
+
+async def say(app: Lectern, who: Actor, text: str, at: datetime = NOON) -> Reply:
+    replies = await app.dispatch(Command(actor=who, channel=CLASS, text=text, at=at))
+    assert len(replies) == 1, replies
+    return replies[0]
+
+
+async def test_a_class_plays_and_the_teacher_exports(
+    setup: tuple[Lectern, FakeOutbox, Classroom],
+) -> None:
+    app, outbox, classroom = setup
+    assert (await say(app, ANN, "/quiz start sample")).text == "Only a teacher can use /quiz start."
+    started = await say(app, TESS, "/quiz start sample questions:2 seconds:10 scoring:flat")
+    assert started.text.startswith("Started “One question of each kind”: 2 questions, 10 s each")
+    again = await say(app, TESS, "/quiz start sample")
+    assert again.text.startswith("A quiz is already running in this channel.")
+    running = classroom.running_in(classroom.sessions[0].place)
+    assert running is not None
+    first = running.card
+    right = "ABCDE"[first.correct] if first.options else first.answers[0]
+    assert (await say(app, ANN, f"/quiz answer {right}")).text == "Answer received."
+    assert (await say(app, BOB, "/quiz answer zzz-not-it")).text in (
+        "Answer received.",
+        "Answer with a letter from A to C.",
+        "Answer with a letter from A to B.",
+    )
+    assert (await say(app, CY, "/quiz answer")).text.startswith("What is your answer?")
+    assert "question 1 of 2" in (await say(app, CY, "/quiz status")).text
+    assert (await say(app, ANN, "/quiz skip")).text == "Only a teacher can use /quiz skip."
+    assert (await say(app, TESS, "/quiz skip")).text == "Skipped."
+    assert (await say(app, TESS, "/quiz stop")).text == "Stopped."
+    assert outbox.titles()[-1] == "“One question of each kind” was stopped"
+    results = await say(app, TESS, "/quiz results")
+    assert results.attachment is not None and results.attachment.media_type == "text/csv"
+    rows = list(csv.reader(io.StringIO(results.attachment.content.decode())))
+    assert rows[0] == ["question", "student", "name", "answer", "correct", "points", "seconds"]
+    assert rows[1][:3] == ["1", "ann", "Ann"] and rows[1][4] == "yes" and rows[1][5] == "1000"
+    assert ["summary", "student", "name", "points", "correct", "answered"] in rows
+    board = await say(app, CY, "/leaderboard", NOON + timedelta(minutes=1))
+    assert board.title == "Leaderboard: this channel, all time"
+    assert board.text.startswith("1. Ann: 1000 points (1 right, 1 quiz)")
+    server = await say(app, CY, "/leaderboard sample period:week scope:server")
+    assert server.title == "Leaderboard: this server in sample, week"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/quiz start", "Which quiz?"),
+        ("/quiz start nothing-like-it", "There is no quiz “nothing-like-it”."),
+        ("/quiz start sample seconds:1", "seconds: must be a whole number from 5 to 600."),
+        ("/quiz start sample questions:x", "questions: must be a whole number from 1 to 100."),
+        ("/quiz start sample scoring:fastest", "scoring: must be one of speed, first, flat."),
+        ("/quiz results #99", "No session #99 in this channel."),
+        ("/quiz skip", "No quiz is running in this channel."),
+        ("/leaderboard period:year", "period: must be week, month or all."),
+        ("/leaderboard scope:galaxy", "scope: must be channel or server."),
+    ],
+)
+async def test_wrong_use_says_how(
+    setup: tuple[Lectern, FakeOutbox, Classroom], text: str, expected: str
+) -> None:
+    app, _, _ = setup
+    assert (await say(app, TESS, text)).text.startswith(expected)
+
+
+async def test_answers_without_a_quiz_and_the_old_commands_still_work(
+    setup: tuple[Lectern, FakeOutbox, Classroom],
+) -> None:
+    app, _, _ = setup
+    assert (await say(app, ANN, "/quiz answer B")).text == "No question is open right now."
+    assert (await say(app, ANN, "/quiz results")).text == "Only a teacher can use /quiz results."
+    assert (await say(app, ANN, "/define NRC")).title is not None
+    assert (await say(app, TESS, "/quiz results")).text == (
+        "No quiz has been played in this channel yet."
+    )
