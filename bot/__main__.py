@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import dataclasses
 import json
@@ -15,12 +16,15 @@ from pathlib import Path
 import yaml
 
 from bot import __version__
-from bot.bootstrap import SystemClock, build_app, build_library
+from bot.bootstrap import SystemClock, build_app, build_library, open_store
+from bot.core.content.library import ContentLibrary
 from bot.core.content.loader import cite_problem, content_files, load_catalog
 from bot.core.content.models import Cite, ContentFile
 from bot.core.content.problems import ContentErrors
 from bot.core.content.stats import coverage
 from bot.core.content.yaml_source import USING_LIBYAML
+from bot.core.ports import StoreUnavailable
+from bot.core.quiz.classroom import Classroom, Unplugged
 from bot.core.quiz.gift import convert_gift
 from bot.core.quiz.imported import quiz_document
 from bot.core.quiz.loader import is_quiz_file, load_quizzes
@@ -91,34 +95,52 @@ def _stdin_lines(interactive: bool) -> Iterator[str]:
 
 
 def console(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.adapters.console import ConsoleAdapter
-
     if args.content is not None:
         settings = settings.model_copy(update={"content_dir": args.content})
     if args.teachers is not None:
         settings = settings.model_copy(update={"teachers": args.teachers})
     try:
-        app = build_app(settings)
+        library = build_library(settings)
     except ContentErrors as errors:
         print(errors, file=sys.stderr)
         print("The content has errors; fix them and start again.", file=sys.stderr)
         return 1
+    return asyncio.run(_console(args, settings, library))
+
+
+async def _console(args: argparse.Namespace, settings: Settings, library: ContentLibrary) -> int:
+    from bot.adapters.console import ConsoleAdapter
+
+    try:
+        store = await open_store(settings)
+    except StoreUnavailable as exc:
+        print(f"{exc}. Check LECTERN_DATABASE_URL.", file=sys.stderr)
+        return 1
+    clock = SystemClock()
+    classroom = Classroom(store, outbox=Unplugged())
+    app = build_app(settings, library, classroom=classroom, store=store)
     interactive = sys.stdin.isatty() and not args.json
     adapter = ConsoleAdapter(
         app=app,
-        clock=SystemClock(),
+        clock=clock,
         as_json=args.json,
         teachers=settings.teacher_names,
         default_user=args.user,
     )
-    if interactive:
-        catalog = app.library.catalog
-        print(
-            f"Lectern {__version__} — {len(catalog.facts)} facts, {len(catalog.quotes)} quotes, "
-            f"{len(catalog.terms)} terms. Type /help, or /quit to leave.",
-        )
-        print("> ", end="", flush=True)
-    adapter.run(_stdin_lines(interactive), interactive=interactive)
+    classroom.outbox = adapter
+    try:
+        if interactive:
+            catalog = app.library.catalog
+            print(
+                f"Lectern {__version__} — {len(catalog.facts)} facts, {len(catalog.quotes)} "
+                f"quotes, {len(app.library.quizzes)} quizzes. Type /help, or /quit to leave.",
+            )
+        await classroom.resume(clock.now())
+        if interactive:
+            print("> ", end="", flush=True)
+        await adapter.run_async(_stdin_lines(interactive), interactive=interactive)
+    finally:
+        await store.close()
     return 0
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -70,6 +71,9 @@ def run_lectern(
 ) -> subprocess.CompletedProcess[str]:
     """`python -m bot ARGS` with only the given LECTERN_* settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
+    # A database of its own, so that no run inherits another's sessions.
+    database = Path(tempfile.mkdtemp(prefix="lectern-test-")) / "lectern.db"
+    env["LECTERN_DATABASE_URL"] = f"sqlite+aiosqlite:///{database}"
     env.update(settings or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],

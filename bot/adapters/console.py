@@ -6,6 +6,8 @@ from a script; a bare number picks that choice of the last reply shown to that u
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import re
 import sys
@@ -15,7 +17,8 @@ from typing import Any, TextIO
 
 from bot.core.commands.app import Lectern
 from bot.core.messages import Actor, Channel, Choice, Command, Reply
-from bot.core.ports import Clock
+from bot.core.ports import Clock, MessageRef
+from bot.core.quiz.records import Place
 
 PLATFORM = "console"
 DEFAULT_USER = "you"
@@ -33,12 +36,14 @@ class ConsoleAdapter:
     default_user: str = DEFAULT_USER
     channel: Channel = field(default_factory=lambda: Channel(PLATFORM, "console", name="console"))
     _last_choices: dict[str, tuple[Choice, ...]] = field(default_factory=dict)
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _posted: int = 0
 
     def actor(self, name: str) -> Actor:
         roles = frozenset({"teacher"}) if name.casefold() in self.teachers else frozenset()
         return Actor(platform=PLATFORM, user_id=name.casefold(), display_name=name, roles=roles)
 
-    def handle_line(self, line: str) -> list[Reply] | None:
+    async def handle_line(self, line: str) -> list[Reply] | None:
         """Answer one input line; None for lines that are not meant for the bot."""
         text = line.rstrip("\r\n")
         if not text.strip() or text.lstrip().startswith("#"):
@@ -51,11 +56,12 @@ class ConsoleAdapter:
         command = Command(
             actor=self.actor(user), channel=self.channel, text=picked or text, at=self.clock.now()
         )
-        replies = self.app.handle(command)
+        replies = await self.app.dispatch(command)
         # A number picks from what is on screen now: replies without choices clear the old ones.
         choices = next((r.choices for r in reversed(replies) if r.choices), ())
         self._last_choices[user.casefold()] = choices
         self.emit(line.rstrip("\r\n"), user, replies)
+        self._changed.set()
         return replies
 
     def _pick(self, user: str, text: str) -> str | None:
@@ -66,23 +72,85 @@ class ConsoleAdapter:
         return choices[index].value if 0 <= index < len(choices) else None
 
     def run(self, lines: Iterable[str], interactive: bool = False) -> None:
-        for line in lines:
-            if line.strip().casefold() in _QUIT:
-                break
-            self.handle_line(line)
-            if interactive:
-                self.out.write("> ")
+        asyncio.run(self.run_async(lines, interactive))
+
+    async def run_async(self, lines: Iterable[str], interactive: bool = False) -> None:
+        """Read `lines` until they end or /quit, while quiz timers fire; when the input ends
+        during a class quiz, wait for the quiz to finish, so that a script can play one."""
+        self._changed = asyncio.Event()
+        driver = asyncio.create_task(self._drive())
+        iterator = iter(lines)
+        try:
+            while True:
+                line = await asyncio.to_thread(next, iterator, None)
+                if line is None or line.strip().casefold() in _QUIT:
+                    break
+                await self.handle_line(line)
+                if interactive:
+                    self.out.write("> ")
+                self.out.flush()
+            classroom = self.app.classroom
+            while classroom is not None and classroom.sessions:
+                self._changed.clear()
+                await self._changed.wait()
+        finally:
+            driver.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await driver
             self.out.flush()
 
-    def emit(self, line: str, user: str, replies: list[Reply]) -> None:
+    async def _drive(self) -> None:
+        """Fire quiz timers at their deadlines: the console's event loop is the real clock."""
+        classroom = self.app.classroom
+        if classroom is None:
+            return
+        while True:
+            deadline = classroom.next_deadline()
+            if deadline is None:
+                self._changed.clear()
+                await self._changed.wait()
+                continue
+            delay = (deadline - self.clock.now()).total_seconds()
+            if delay > 0:
+                self._changed.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), timeout=delay)
+                continue
+            await classroom.tick(self.clock.now())
+            self.out.flush()
+            self._changed.set()
+
+    async def post(self, place: Place, reply: Reply) -> MessageRef:
+        """The Outbox: what the bot says on its own (question, reveal, podium) is printed."""
+        self._posted += 1
+        self.emit(None, None, [reply], event="post")
+        self.out.flush()
+        return MessageRef(place, str(self._posted))
+
+    async def edit(self, ref: MessageRef, reply: Reply) -> None:
+        # In a terminal nothing can be changed in place: JSON shows the edit, text skips it.
+        if self.as_json:
+            self.emit(None, None, [reply], event="edit", message_id=ref.message_id)
+
+    def emit(
+        self,
+        line: str | None,
+        user: str | None,
+        replies: list[Reply],
+        event: str = "reply",
+        message_id: str | None = None,
+    ) -> None:
         for reply in replies:
             if self.as_json:
-                self.out.write(json.dumps(to_json(line, user, reply), ensure_ascii=False) + "\n")
+                row = to_json(line, user, reply) | {"event": event}
+                if message_id is not None:
+                    row["message_id"] = message_id
+                self.out.write(json.dumps(row, ensure_ascii=False) + "\n")
             else:
                 self.out.write(to_text(reply) + "\n")
 
 
-def to_json(line: str, user: str, reply: Reply) -> dict[str, Any]:
+def to_json(line: str | None, user: str | None, reply: Reply) -> dict[str, Any]:
     def citation(c: Any) -> dict[str, Any]:
         return {
             "source": c.source_id,

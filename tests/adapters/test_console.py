@@ -104,3 +104,52 @@ def test_lectern_run_with_the_console_adapter_serves_piped_commands() -> None:
     result = run_lectern("run", stdin="/define PJC\n", settings={"LECTERN_ADAPTERS": "console"})
     assert result.returncode == 0, result.stderr
     assert "Permanent Joint Council" in result.stdout
+
+
+def test_a_class_plays_a_quiz_from_a_script() -> None:
+    script = "\n".join(
+        [
+            "@tess /quiz start timeline questions:3 seconds:2 scoring:flat",
+            "@ann /quiz answer 1",
+            "@bob /quiz answer 1",
+            "@cy /quiz answer 1",
+            "@ann /quiz answer 1",
+            "@tess /quiz skip",
+            "@ann /quiz answer 1",
+            "@tess /quiz stop",
+            "@tess /quiz results",
+            "@ann /leaderboard",
+        ]
+    )
+    result = run_lectern(
+        "console",
+        "--json",
+        "--teachers",
+        "tess",
+        stdin=script + "\n",
+        settings={"LECTERN_SEED": "4"},
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    posts = [r["title"] for r in rows if r["event"] == "post"]
+    assert posts[0] == "Timeline · 1/3"
+    assert "Question 1: the answer" in posts and "Timeline · 2/3" in posts
+    assert posts[-1] == "“Timeline” was stopped"
+    replies = {r["command"]: r for r in rows if r["event"] == "reply"}
+    assert replies["@ann /quiz answer 1"]["text"] in (
+        "Answer received.",
+        "You have already answered this question.",
+    )
+    assert replies["@tess /quiz results"]["attachment"]["filename"].endswith("-timeline.csv")
+    assert replies["@ann /leaderboard"]["title"] == "Leaderboard: this channel, all time"
+    assert replies["@ann /leaderboard"]["text"].startswith("1. ")
+
+
+def test_the_console_waits_for_a_running_quiz_when_input_ends() -> None:
+    script = "@tess /quiz start timeline questions:2 seconds:2\n@ann /quiz answer 1\n"
+    result = run_lectern("console", "--json", "--teachers", "tess", stdin=script)
+    assert result.returncode == 0, result.stderr
+    posts = [json.loads(line)["title"] for line in result.stdout.splitlines()]
+    assert posts[-3:] == ["Timeline · 2/2", "Question 2: the answer", "“Timeline” finished"]
+    finished = json.loads(result.stdout.splitlines()[-1])
+    assert finished["text"].startswith("🥇 ann: ")

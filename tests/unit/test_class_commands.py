@@ -84,7 +84,7 @@ async def test_a_class_plays_and_the_teacher_exports(
     [
         ("/quiz start", "Which quiz?"),
         ("/quiz start nothing-like-it", "There is no quiz “nothing-like-it”."),
-        ("/quiz start sample seconds:1", "seconds: must be a whole number from 5 to 600."),
+        ("/quiz start sample seconds:1", "seconds: must be a whole number from 2 to 600."),
         ("/quiz start sample questions:x", "questions: must be a whole number from 1 to 100."),
         ("/quiz start sample scoring:fastest", "scoring: must be one of speed, first, flat."),
         ("/quiz results #99", "No session #99 in this channel."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -91,7 +92,8 @@ def test_marking_each_kind(sample: Quiz, catalog: Catalog) -> None:
     assert plant.check("novosibrisk").correct and not plant.check("Moscow").correct
     assert containers.check("58 000").correct and not containers.check("6000").correct
     assert containers.check("many").problem == "'many' is not a number."
-    assert containers.answer_text == "60,000 (± 5,000) containers"
+    assert containers.answer_text == "60,000 (± 5000) containers"
+    assert replace(containers, number=2003, tolerance=0).answer_text == "2003 containers"
 
 
 def test_typed_choice_text_is_exact_first_and_never_a_guess(catalog: Catalog) -> None:

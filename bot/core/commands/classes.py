@@ -24,7 +24,7 @@ from bot.core.text import defuse_mentions
 CLASS_ACTIONS = frozenset({"start", "answer", "skip", "stop", "status", "results"})
 TEACHER_ACTIONS = frozenset({"start", "skip", "stop", "results"})
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
-MIN_SECONDS, MAX_SECONDS = 5, 600
+MIN_SECONDS, MAX_SECONDS = 2, 600
 MAX_QUESTIONS = 100
 
 

@@ -38,6 +38,16 @@ def load_cards(text: str) -> list[Card]:
     return _CARDS.validate_json(text)
 
 
+class Unplugged:
+    """The outbox until an adapter plugs itself in: posting fails loudly in the log."""
+
+    async def post(self, place: Place, reply: Reply) -> MessageRef:
+        raise RuntimeError("no adapter is attached to the classroom")
+
+    async def edit(self, ref: MessageRef, reply: Reply) -> None:
+        raise RuntimeError("no adapter is attached to the classroom")
+
+
 @dataclass
 class Running:
     record: SessionRecord
@@ -95,7 +105,8 @@ def _table(rows: list[ScoreRow], limit: int) -> str:
 class Classroom:
     def __init__(self, store: Store, outbox: Outbox) -> None:
         self._store = store
-        self._outbox = outbox
+        # Public so that an adapter built after the engine (the console) can plug itself in.
+        self.outbox = outbox
         self._running: dict[tuple[str, str], Running] = {}
 
     def running_in(self, place: Place) -> Running | None:
@@ -224,14 +235,14 @@ class Classroom:
 
     async def _post(self, place: Place, reply: Reply) -> MessageRef | None:
         try:
-            return await self._outbox.post(place, reply)
+            return await self.outbox.post(place, reply)
         except Exception:  # a platform error is logged; the quiz goes on
             log.exception("could not post to %s %s", place.platform, place.channel_id)
             return None
 
     async def _safely_edit(self, ref: MessageRef, reply: Reply) -> None:
         try:
-            await self._outbox.edit(ref, reply)
+            await self.outbox.edit(ref, reply)
         except Exception:  # a platform hiccup must not stop the quiz
             log.exception("could not update the question message")
 
@@ -261,7 +272,8 @@ class Classroom:
             ),
         )
         running.phase = "revealed"
-        running.deadline = now + REVEAL_PAUSE
+        # A quick-fire quiz (seconds:2) gets a pause as short as its questions.
+        running.deadline = now + min(REVEAL_PAUSE, timedelta(seconds=running.record.seconds))
 
     async def tick(self, now: datetime) -> None:
         """Close questions whose time is up and move on after reveals."""

@@ -36,6 +36,11 @@ QUOTE_PROMPT_CHARS = 400
 _DIGITS = re.compile(r"\d+")
 
 
+def _figure(value: float) -> str:
+    """60,000 with a separator, but a year as 2003."""
+    return f"{value:,.10g}" if abs(value) >= 10_000 else f"{value:.10g}"
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """How a typed answer fared. `problem` is set when the text was not an answer at all
@@ -70,9 +75,9 @@ class Card:
             return f"{LETTERS[self.correct]}) {self.options[self.correct]}"
         if self.kind == "short":
             return self.answers[0]
-        shown = f"{self.number:,.10g}"
+        shown = _figure(self.number)
         if self.tolerance:
-            shown += f" (± {self.tolerance:,.10g})"
+            shown += f" (± {_figure(self.tolerance)})"
         return f"{shown} {self.unit}" if self.unit else shown
 
     def how_to_answer(self) -> str:
