@@ -152,3 +152,33 @@ async def test_a_failing_platform_does_not_stop_the_quiz(
     assert (await room.answer(ROOM, ANN, right_answer(cards[0]), NOON)).text == "Answer received."
     await room.tick(NOON + timedelta(seconds=20))
     assert room.running_in(ROOM) is not None
+
+
+async def test_a_database_outage_refuses_answers_then_recovers(
+    store: SqlStore, cards: list[Card]
+) -> None:
+    from bot.core.ports import StoreUnavailable
+
+    class Flaky:
+        def __init__(self) -> None:
+            self.down = False
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(store, name)
+
+        async def record_answers(self, answers: list) -> list:  # type: ignore[type-arg]
+            if self.down:
+                raise StoreUnavailable("OperationalError")
+            return await store.record_answers(answers)
+
+    flaky = Flaky()
+    room = Classroom(flaky, FakeOutbox())  # type: ignore[arg-type]
+    await _start(room, cards)
+    flaky.down = True
+    refused = await room.answer(ROOM, ANN, right_answer(cards[0]), NOON)
+    assert refused.text == "Your answer could not be saved just now: please try again."
+    assert await store.answers(1) == []
+    flaky.down = False
+    accepted = await room.answer(ROOM, ANN, right_answer(cards[0]), NOON + timedelta(seconds=1))
+    assert accepted.text == "Answer received.", "the retry is not taken for a second answer"
+    assert [a.user_id for a in await store.answers(1)] == ["ann"]

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 from bot.core.messages import Actor, Choice, Field, Reply
 from bot.core.ports import MessageRef, Outbox, Store, StoreUnavailable
 from bot.core.quiz.deck import LETTERS, Card
+from bot.core.quiz.group_commit import DEFAULT_WINDOW, GroupCommit
 from bot.core.quiz.records import AnswerIn, NewSession, Place, ScoreRow, SessionRecord
 from bot.core.quiz.scoring import points
 from bot.core.text import defuse_mentions
@@ -103,8 +104,9 @@ def _table(rows: list[ScoreRow], limit: int) -> str:
 
 
 class Classroom:
-    def __init__(self, store: Store, outbox: Outbox) -> None:
+    def __init__(self, store: Store, outbox: Outbox, window: float = DEFAULT_WINDOW) -> None:
         self._store = store
+        self._commits = GroupCommit(store, window)
         # Public so that an adapter built after the engine (the console) can plug itself in.
         self.outbox = outbox
         self._running: dict[tuple[str, str], Running] = {}
@@ -197,24 +199,20 @@ class Classroom:
             streak,
         )
         try:
-            outcome = (
-                await self._store.record_answers(
-                    [
-                        AnswerIn(
-                            session_id=running.record.id,
-                            question=running.index,
-                            user_id=student.user_id,
-                            display_name=student.display_name,
-                            text=text,
-                            correct=verdict.correct,
-                            points=earned,
-                            latency_ms=latency,
-                            answered_at=now,
-                            first_only=running.record.scoring == "first",
-                        )
-                    ]
+            outcome = await self._commits.submit(
+                AnswerIn(
+                    session_id=running.record.id,
+                    question=running.index,
+                    user_id=student.user_id,
+                    display_name=student.display_name,
+                    text=text,
+                    correct=verdict.correct,
+                    points=earned,
+                    latency_ms=latency,
+                    answered_at=now,
+                    first_only=running.record.scoring == "first",
                 )
-            )[0]
+            )
         except StoreUnavailable:
             log.warning("answer not stored: the database is unavailable")
             return Reply(

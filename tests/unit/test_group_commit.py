@@ -1,0 +1,55 @@
+"""Group commit: a burst of answers is one transaction, and nobody is acknowledged before it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import cast
+
+import pytest
+
+from bot.core.ports import Store, StoreUnavailable
+from bot.core.quiz.group_commit import GroupCommit
+from bot.core.quiz.records import AnswerIn, AnswerOutcome
+from tests.conftest import NOON
+
+
+class CountingStore:
+    def __init__(self, fail: bool = False) -> None:
+        self.batches: list[int] = []
+        self.fail = fail
+
+    async def record_answers(self, answers: Sequence[AnswerIn]) -> list[AnswerOutcome]:
+        self.batches.append(len(answers))
+        if self.fail:
+            raise StoreUnavailable("down")
+        return [AnswerOutcome(True, a.points) for a in answers]
+
+
+def _answer(n: int) -> AnswerIn:
+    return AnswerIn(1, 0, f"s{n}", f"S{n}", "A", True, n, 100, NOON)
+
+
+async def test_a_burst_is_one_transaction() -> None:
+    store = CountingStore()
+    commits = GroupCommit(cast(Store, store), window=0.001)
+    outcomes = await asyncio.gather(*(commits.submit(_answer(n)) for n in range(200)))
+    assert store.batches == [200] and commits.commits == 1
+    assert [o.points for o in outcomes] == list(range(200)), "each gets its own outcome"
+
+
+async def test_a_full_batch_commits_without_waiting() -> None:
+    store = CountingStore()
+    commits = GroupCommit(cast(Store, store), window=60, max_batch=10)
+    outcomes = await asyncio.gather(*(commits.submit(_answer(n)) for n in range(10)))
+    assert store.batches == [10] and len(outcomes) == 10
+
+
+async def test_a_failed_commit_fails_every_waiting_answer() -> None:
+    commits = GroupCommit(cast(Store, CountingStore(fail=True)), window=0.001)
+    results = await asyncio.gather(
+        *(commits.submit(_answer(n)) for n in range(3)), return_exceptions=True
+    )
+    assert all(isinstance(r, StoreUnavailable) for r in results)
+    with pytest.raises(StoreUnavailable):
+        await commits.submit(_answer(9))
