@@ -208,11 +208,12 @@ class SqlStore:
         for index, answer in enumerate(batch):
             first_index.setdefault(_key(answer), index)
         unique = [batch[index] for index in first_index.values()]
+        # executemany with RETURNING ("insertmanyvalues"): one compiled statement, sent in pages.
         inserted = await connection.execute(
             self._insert(answers)
-            .values([_answer_row(a) for a in unique])
             .on_conflict_do_nothing()
-            .returning(answers.c.session_id, answers.c.question, answers.c.user_id)
+            .returning(answers.c.session_id, answers.c.question, answers.c.user_id),
+            [_answer_row(a) for a in unique],
         )
         accepted = {(r.session_id, r.question, r.user_id) for r in inserted}
         firsts = await self._claim_firsts(connection, [a for a in unique if a.correct], accepted)
@@ -302,7 +303,7 @@ class SqlStore:
             row["answered"] += 1
         if not totals:
             return
-        statement = self._insert(scores).values(list(totals.values()))
+        statement = self._insert(scores)
         excluded = statement.excluded
         await connection.execute(
             statement.on_conflict_do_update(
@@ -313,7 +314,8 @@ class SqlStore:
                     "correct": scores.c.correct + excluded.correct,
                     "answered": scores.c.answered + excluded.answered,
                 },
-            )
+            ),
+            list(totals.values()),
         )
 
     async def scores(self, session_id: int) -> list[ScoreRow]:
