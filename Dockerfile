@@ -22,6 +22,8 @@ COPY schema ./schema
 
 RUN useradd --create-home --uid 10001 lectern && mkdir -p /app/data && chown lectern /app/data
 USER lectern
+# The embedded SQLite database (LECTERN_DATABASE_URL's default) lives here: mount a volume.
+VOLUME ["/app/data"]
 
 ENV LECTERN_CONTENT_DIR=/app/content \
     LECTERN_QUIZ_DIR=/app/quizzes \

@@ -50,8 +50,8 @@ class Store(Protocol):
         """The channel's sessions, newest first."""
         ...
 
-    async def advance(self, session_id: int, question: int) -> None:
-        """Record that `question` is now being asked."""
+    async def advance(self, session_id: int, question: int, key: str, at: datetime) -> None:
+        """Record that `question` (the card `key`) is being asked from `at`."""
         ...
 
     async def finish(self, session_id: int, status: SessionStatus, at: datetime) -> None: ...

@@ -170,12 +170,26 @@ class SqlStore:
             .limit(limit)
         )
 
-    async def advance(self, session_id: int, question: int) -> None:
+    async def advance(self, session_id: int, question: int, key: str, at: datetime) -> None:
         async def work(connection: AsyncConnection) -> None:
-            await connection.execute(
+            moved = await connection.execute(
                 sa.update(sessions)
                 .where(sessions.c.id == session_id, sessions.c.status == "running")
                 .values(current=question)
+            )
+            if moved.rowcount != 1:
+                return
+            statement = self._insert(questions).values(
+                session_id=session_id, question=question, card_key=key[:200], asked_at=at
+            )
+            await connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[questions.c.session_id, questions.c.question],
+                    set_={
+                        "card_key": statement.excluded.card_key,
+                        "asked_at": statement.excluded.asked_at,
+                    },
+                )
             )
 
         await self._run(work)

@@ -50,6 +50,8 @@ questions = sa.Table(
     metadata,
     sa.Column("session_id", sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("question", sa.Integer, primary_key=True),
+    sa.Column("card_key", sa.String(200), nullable=True),
+    sa.Column("asked_at", sa.DateTime(timezone=True), nullable=True),
     # Set once, by a conditional update: the single first correct answer of the question.
     sa.Column("first_correct_user", sa.String(128), nullable=True),
 )

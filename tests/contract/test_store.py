@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
+
 from bot.core.quiz.records import AnswerIn, NewSession, Place
 from bot.store.sql_store import SqlStore
 
@@ -67,11 +69,11 @@ async def test_one_running_session_per_channel(store: SqlStore) -> None:
 async def test_advance_finish_and_history(store: SqlStore) -> None:
     session = await store.start_session(_new())
     assert session is not None
-    await store.advance(session.id, 1)
+    await store.advance(session.id, 1, "rome", T0)
     record = await store.get_session(session.id)
     assert record is not None and record.current == 1
     await store.finish(session.id, "stopped", T0 + timedelta(minutes=2))
-    await store.advance(session.id, 2)  # a finished session no longer moves
+    await store.advance(session.id, 2, "pjc", T0)  # a finished session no longer moves
     record = await store.get_session(session.id)
     assert record is not None
     assert (record.status, record.current, record.ended_at) == (
@@ -79,6 +81,11 @@ async def test_advance_finish_and_history(store: SqlStore) -> None:
         1,
         T0 + timedelta(minutes=2),
     )
+    async with store.engine.connect() as connection:
+        asked = (
+            await connection.execute(sa.text("SELECT question, card_key FROM questions"))
+        ).all()
+    assert [tuple(row) for row in asked] == [(1, "rome")], "the question asked is recorded"
     later = await store.start_session(_new(at=T0 + timedelta(hours=1)))
     assert later is not None
     assert [s.id for s in await store.sessions_in(ROOM)] == [later.id, session.id]

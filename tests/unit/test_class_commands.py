@@ -69,8 +69,18 @@ async def test_a_class_plays_and_the_teacher_exports(
     results = await say(app, TESS, "/quiz results")
     assert results.attachment is not None and results.attachment.media_type == "text/csv"
     rows = list(csv.reader(io.StringIO(results.attachment.content.decode())))
-    assert rows[0] == ["question", "student", "name", "answer", "correct", "points", "seconds"]
-    assert rows[1][:3] == ["1", "ann", "Ann"] and rows[1][4] == "yes" and rows[1][5] == "1000"
+    assert rows[0] == [
+        "question",
+        "prompt",
+        "student",
+        "name",
+        "answer",
+        "correct",
+        "points",
+        "seconds",
+    ]
+    assert rows[1][0] == "1" and rows[1][1] == first.prompt
+    assert rows[1][2:4] == ["ann", "Ann"] and rows[1][5:7] == ["yes", "1000"]
     assert ["summary", "student", "name", "points", "correct", "answered"] in rows
     board = await say(app, CY, "/leaderboard", NOON + timedelta(minutes=1))
     assert board.title == "Leaderboard: this channel, all time"

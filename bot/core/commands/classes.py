@@ -14,7 +14,7 @@ from bot.core.commands.render import shorten
 from bot.core.messages import Attachment, Reply
 from bot.core.parser import Parsed
 from bot.core.ports import Store, StoreUnavailable
-from bot.core.quiz.classroom import Classroom
+from bot.core.quiz.classroom import Classroom, load_cards
 from bot.core.quiz.deck import deal
 from bot.core.quiz.models import Quiz
 from bot.core.quiz.records import Place
@@ -104,7 +104,9 @@ async def _start(
 def results_csv(rows: Sequence[tuple[object, ...]], summary: Sequence[tuple[object, ...]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["question", "student", "name", "answer", "correct", "points", "seconds"])
+    writer.writerow(
+        ["question", "prompt", "student", "name", "answer", "correct", "points", "seconds"]
+    )
     writer.writerows(rows)
     writer.writerow([])
     writer.writerow(["summary", "student", "name", "points", "correct", "answered"])
@@ -128,9 +130,11 @@ async def _results(ctx: Context, words: list[str], store: Store, place: Place) -
         return _private("No quiz has been played in this channel yet.")
     answers = await store.answers(chosen.id)
     scores = await store.scores(chosen.id)
+    cards = load_cards(chosen.cards)
     rows = [
         (
             a.question + 1,
+            cards[a.question].prompt if a.question < len(cards) else "",
             a.user_id,
             a.display_name,
             a.text,

@@ -168,7 +168,7 @@ class Classroom:
         running.deadline = now + timedelta(seconds=running.record.seconds)
         running.answered = set()
         running.right = 0
-        await self._store.advance(running.record.id, index)
+        await self._store.advance(running.record.id, index, running.cards[index].key, now)
         running.message = await self._post(running.place, question_reply(running, now))
 
     def status(self, place: Place) -> str:

@@ -51,6 +51,8 @@ def upgrade() -> None:
         "questions",
         sa.Column("session_id", sa.Integer, nullable=False),
         sa.Column("question", sa.Integer, nullable=False),
+        sa.Column("card_key", sa.String(200), nullable=True),
+        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("first_correct_user", sa.String(128), nullable=True),
         sa.ForeignKeyConstraint(
             ["session_id"],
