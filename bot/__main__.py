@@ -339,8 +339,18 @@ def health(args: argparse.Namespace, settings: Settings) -> int:
     except ContentErrors as errors:
         print(f"unhealthy: content has {len(errors.problems)} error(s)", file=sys.stderr)
         return 1
+    try:
+        asyncio.run(_check_store(settings))
+    except StoreUnavailable as exc:
+        print(f"unhealthy: {exc}", file=sys.stderr)
+        return 1
     print("healthy")
     return 0
+
+
+async def _check_store(settings: Settings) -> None:
+    store = await open_store(settings)
+    await store.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -74,11 +74,18 @@ def test_run_refuses_platform_adapters_not_yet_built(
     assert "choose from console, discord, slack" in capsys.readouterr().err
 
 
-def test_health(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_health(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LECTERN_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'h.db'}")
     assert main(["health"]) == 0
+    assert (tmp_path / "h.db").exists(), "the database is created and migrated"
+    monkeypatch.setenv("LECTERN_DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    assert main(["health"]) == 1
+    assert "unhealthy: cannot open the database" in capsys.readouterr().err
     monkeypatch.setenv("LECTERN_CONTENT_DIR", str(FIXTURES / "broken"))
     assert main(["health"]) == 1
-    assert "unhealthy" in capsys.readouterr().err
+    assert "unhealthy: content has" in capsys.readouterr().err
 
 
 def test_secrets_never_show_in_settings_repr(monkeypatch: pytest.MonkeyPatch) -> None:
