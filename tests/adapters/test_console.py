@@ -6,6 +6,7 @@ import io
 import json
 import os
 import sys
+from pathlib import Path
 
 from bot.adapters.console import ConsoleAdapter
 from bot.core.commands.app import Lectern
@@ -77,10 +78,11 @@ def test_console_refuses_to_start_on_broken_content(tmp_path: object) -> None:
     assert "tests/fixtures/broken/people.yaml:4:5" in result.stderr
 
 
-def test_interactive_prompt_in_a_terminal() -> None:
+def test_interactive_prompt_in_a_terminal(tmp_path: Path) -> None:
     import pexpect
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
+    env["LECTERN_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'pty.db'}"
     child = pexpect.spawn(
         sys.executable,
         ["-m", "bot", "console"],
