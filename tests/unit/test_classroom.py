@@ -182,3 +182,31 @@ async def test_a_database_outage_refuses_answers_then_recovers(
     accepted = await room.answer(ROOM, ANN, right_answer(cards[0]), NOON + timedelta(seconds=1))
     assert accepted.text == "Answer received.", "the retry is not taken for a second answer"
     assert [a.user_id for a in await store.answers(1)] == ["ann"]
+
+
+async def test_timers_wait_out_a_database_outage(store: SqlStore, cards: list[Card]) -> None:
+    from bot.core.ports import StoreUnavailable
+    from bot.core.quiz.classroom import RETRY_AFTER
+
+    class Flaky:
+        down = False
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(store, name)
+
+        async def scores(self, session_id: int) -> list:  # type: ignore[type-arg]
+            if self.down:
+                raise StoreUnavailable("OperationalError")
+            return await store.scores(session_id)
+
+    flaky = Flaky()
+    outbox = FakeOutbox()
+    room = Classroom(flaky, outbox)  # type: ignore[arg-type]
+    await _start(room, cards)
+    flaky.down = True
+    deadline = NOON + timedelta(seconds=20)
+    await room.tick(deadline)  # the reveal needs the scores: postponed, not crashed
+    assert room.next_deadline() == deadline + RETRY_AFTER
+    flaky.down = False
+    await room.tick(deadline + RETRY_AFTER)
+    assert outbox.titles()[-1] == "Question 1: the answer"

@@ -25,6 +25,7 @@ from bot.core.text import defuse_mentions
 log = logging.getLogger(__name__)
 
 REVEAL_PAUSE = timedelta(seconds=5)  # between a reveal and the next question
+RETRY_AFTER = timedelta(seconds=2)  # when the database is down at a step
 ANSWER_COMMAND = "/quiz answer"
 _CARDS = TypeAdapter(list[Card])
 Phase = Literal["asking", "revealed"]
@@ -278,12 +279,20 @@ class Classroom:
         for running in list(self._running.values()):
             if now < running.deadline:
                 continue
-            if running.phase == "asking":
-                await self._reveal(running, now)
-            elif running.index + 1 < len(running.cards):
-                await self._open(running, running.index + 1, now)
-            else:
-                await self._end(running, "finished", now)
+            try:
+                await self._step(running, now)
+            except StoreUnavailable:
+                # Nothing moved: try the same step again shortly, the session intact.
+                log.warning("quiz step postponed: the database is unavailable")
+                running.deadline = now + RETRY_AFTER
+
+    async def _step(self, running: Running, now: datetime) -> None:
+        if running.phase == "asking":
+            await self._reveal(running, now)
+        elif running.index + 1 < len(running.cards):
+            await self._open(running, running.index + 1, now)
+        else:
+            await self._end(running, "finished", now)
 
     async def skip(self, place: Place, now: datetime) -> Reply:
         running = self.running_in(place)
