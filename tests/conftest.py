@@ -14,6 +14,8 @@ from bot.core.content.library import ContentLibrary
 from bot.core.messages import Actor, Channel, Command, Reply
 from bot.core.quiz.deck import Card
 
+pytest_plugins = ["tests.engines"]  # the `store` fixture: every test using it runs on each engine
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 QUIZZES = ROOT / "quizzes"

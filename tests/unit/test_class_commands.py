@@ -7,7 +7,6 @@ import io
 import random
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -25,14 +24,12 @@ CLASS = Channel("test", "class-1", server_id="school")
 
 
 @pytest.fixture
-async def setup(tmp_path: Path) -> AsyncIterator[tuple[Lectern, FakeOutbox, Classroom]]:
-    store = await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'q.db'}")
+async def setup(store: SqlStore) -> AsyncIterator[tuple[Lectern, FakeOutbox, Classroom]]:
     outbox = FakeOutbox()
     classroom = Classroom(store, outbox)
     library = ContentLibrary([CONTENT], root=ROOT, quiz_paths=[FIXTURES / "quizzes-good"])
     app = Lectern(library, rng=random.Random(2), classroom=classroom, store=store)
     yield app, outbox, classroom
-    await store.close()
 
 
 async def say(app: Lectern, who: Actor, text: str, at: datetime = NOON) -> Reply:

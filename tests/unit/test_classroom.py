@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -37,13 +35,6 @@ class FakeOutbox:
 
     def titles(self) -> list[str]:
         return [reply.title or "" for _, reply in self.posted]
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    opened = await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'q.db'}")
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture(scope="module")
