@@ -29,12 +29,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.core.content.library import ContentLibrary
-from bot.core.messages import Actor, Reply
+from bot.core.messages import Actor, Channel, Reply
 from bot.core.ports import MessageRef
 from bot.core.quiz.classroom import Classroom
 from bot.core.quiz.deck import deal
 from bot.core.quiz.group_commit import GroupCommit
-from bot.core.quiz.records import AnswerIn, NewSession, Place
+from bot.core.quiz.records import AnswerIn, NewSession
 from bot.store.sql_store import SqlStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
 class NullOutbox:
-    async def post(self, place: Place, reply: Reply) -> MessageRef:
+    async def post(self, place: Channel, reply: Reply) -> MessageRef:
         return MessageRef(place, "0")
 
     async def edit(self, ref: MessageRef, reply: Reply) -> None:
@@ -51,7 +51,7 @@ class NullOutbox:
 
 async def _session(store: SqlStore, channel: str) -> int:
     record = await store.start_session(
-        NewSession(Place("bench", channel), "q", "Q", "t", T0, "speed", 30, "[]", 10)
+        NewSession(Channel("bench", channel), "q", "Q", "t", T0, "speed", 30, "[]", 10)
     )
     assert record is not None
     return record.id
@@ -97,7 +97,7 @@ async def burst(url: str, students: int = 500) -> dict[str, float]:
         everything = deal(quiz, library.catalog, random.Random(1), count=quiz.size)
         cards = [card for card in everything if card.options][:3]  # answered with a letter
         room = Classroom(store, NullOutbox())
-        place = Place("bench", "burst")
+        place = Channel("bench", "burst")
         teacher = Actor("bench", "t", "T", frozenset({"teacher"}))
         start = datetime.now(UTC)
         await room.start(place, teacher, quiz.id, quiz.title, cards, 60, "speed", start)
@@ -135,11 +135,11 @@ async def memory(url: str, sessions: int = 1000) -> dict[str, float]:
         before = tracemalloc.take_snapshot()
         for n, cards in enumerate(decks):
             await room.start(
-                Place("bench", f"c{n}"), teacher, quiz.id, quiz.title, cards, 30, "speed", T0
+                Channel("bench", f"c{n}"), teacher, quiz.id, quiz.title, cards, 30, "speed", T0
             )
         for n in range(sessions):  # a few players each
             for s in range(3):
-                room.running_in(Place("bench", f"c{n}")).players[f"s{s}"] = f"S{s}"  # type: ignore[union-attr]
+                room.running_in(Channel("bench", f"c{n}")).players[f"s{s}"] = f"S{s}"  # type: ignore[union-attr]
         after = tracemalloc.take_snapshot()
         tracemalloc.stop()
         grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))

@@ -18,7 +18,6 @@ from typing import Any, TextIO
 from bot.core.commands.app import Lectern
 from bot.core.messages import Actor, Channel, Choice, Command, Reply
 from bot.core.ports import Clock, MessageRef
-from bot.core.quiz.records import Place
 
 PLATFORM = "console"
 DEFAULT_USER = "you"
@@ -120,7 +119,7 @@ class ConsoleAdapter:
             self.out.flush()
             self._changed.set()
 
-    async def post(self, place: Place, reply: Reply) -> MessageRef:
+    async def post(self, place: Channel, reply: Reply) -> MessageRef:
         """The Outbox: what the bot says on its own (question, reveal, podium) is printed."""
         self._posted += 1
         self.emit(None, None, [reply], event="post")

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.core.messages import Reply
+from bot.core.messages import Channel, Reply
 from bot.core.quiz.records import (
     AnswerIn,
     AnswerOutcome,
     AnswerRow,
     LeaderRow,
     NewSession,
-    Place,
     ScoreRow,
     SessionRecord,
     SessionStatus,
@@ -38,7 +37,7 @@ class Store(Protocol):
         """The new running session, or None when the channel already has one."""
         ...
 
-    async def running(self, place: Place) -> SessionRecord | None: ...
+    async def running(self, place: Channel) -> SessionRecord | None: ...
 
     async def all_running(self) -> list[SessionRecord]:
         """Every session still running, for resuming after a restart."""
@@ -46,7 +45,7 @@ class Store(Protocol):
 
     async def get_session(self, session_id: int) -> SessionRecord | None: ...
 
-    async def sessions_in(self, place: Place, limit: int = 10) -> list[SessionRecord]:
+    async def sessions_in(self, place: Channel, limit: int = 10) -> list[SessionRecord]:
         """The channel's sessions, newest first."""
         ...
 
@@ -84,7 +83,7 @@ class Store(Protocol):
 class MessageRef:
     """A message the bot posted, so that it can be edited later (e.g. to close its buttons)."""
 
-    place: Place
+    place: Channel
     message_id: str
 
 
@@ -93,6 +92,6 @@ class Outbox(Protocol):
     command. Every adapter implements it: Discord and Slack post and edit messages in place; the
     console prints them as they happen."""
 
-    async def post(self, place: Place, reply: Reply) -> MessageRef: ...
+    async def post(self, place: Channel, reply: Reply) -> MessageRef: ...
 
     async def edit(self, ref: MessageRef, reply: Reply) -> None: ...

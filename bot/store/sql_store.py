@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.core.messages import Channel
 from bot.core.ports import StoreUnavailable
 from bot.core.quiz.records import (
     AnswerIn,
@@ -18,7 +19,6 @@ from bot.core.quiz.records import (
     AnswerRow,
     LeaderRow,
     NewSession,
-    Place,
     ScoreRow,
     SessionRecord,
     SessionStatus,
@@ -40,7 +40,7 @@ def _session(row: Any) -> SessionRecord:
     assert started is not None
     return SessionRecord(
         id=row.id,
-        place=Place(row.platform, row.channel_id, row.server_id),
+        place=Channel(row.platform, row.channel_id, row.server_id),
         quiz_id=row.quiz_id,
         quiz_title=row.quiz_title,
         started_by=row.started_by,
@@ -143,7 +143,7 @@ class SqlStore:
         found: list[SessionRecord] = await self._run(work)
         return found
 
-    async def running(self, place: Place) -> SessionRecord | None:
+    async def running(self, place: Channel) -> SessionRecord | None:
         found = await self._sessions(
             sa.select(sessions).where(
                 sessions.c.platform == place.platform,
@@ -162,7 +162,7 @@ class SqlStore:
         found = await self._sessions(sa.select(sessions).where(sessions.c.id == session_id))
         return found[0] if found else None
 
-    async def sessions_in(self, place: Place, limit: int = 10) -> list[SessionRecord]:
+    async def sessions_in(self, place: Channel, limit: int = 10) -> list[SessionRecord]:
         return await self._sessions(
             sa.select(sessions)
             .where(sessions.c.platform == place.platform, sessions.c.channel_id == place.channel_id)

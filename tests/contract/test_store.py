@@ -7,14 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from bot.core.quiz.records import AnswerIn, NewSession, Place
+from bot.core.messages import Channel
+from bot.core.quiz.records import AnswerIn, NewSession
 from bot.store.sql_store import SqlStore
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-ROOM = Place("test", "class-1", "school")
+ROOM = Channel("test", "class-1", "school")
 
 
-def _new(place: Place = ROOM, at: datetime = T0, quiz: str = "timeline") -> NewSession:
+def _new(place: Channel = ROOM, at: datetime = T0, quiz: str = "timeline") -> NewSession:
     return NewSession(
         place=place,
         quiz_id=quiz,
@@ -56,7 +57,7 @@ async def test_one_running_session_per_channel(store: SqlStore) -> None:
     assert first is not None and first.status == "running" and first.current == -1
     assert first.started_at == T0
     assert await store.start_session(_new()) is None, "the database refuses a second one"
-    other = await store.start_session(_new(Place("test", "class-2")))
+    other = await store.start_session(_new(Channel("test", "class-2")))
     assert other is not None and other.id != first.id
     assert (await store.running(ROOM)) == first
     await store.finish(first.id, "finished", T0 + timedelta(minutes=5))
@@ -166,7 +167,7 @@ async def test_leaderboards_are_queries(store: SqlStore) -> None:
     assert new is not None
     await store.record_answers([_answer(new.id, "bob", points=300), _answer(new.id, "ann")])
     await store.finish(new.id, "finished", T0)
-    elsewhere = await store.start_session(_new(Place("test", "class-9", "school"), at=T0))
+    elsewhere = await store.start_session(_new(Channel("test", "class-9", "school"), at=T0))
     assert elsewhere is not None
     await store.record_answers([_answer(elsewhere.id, "cy", points=50)])
     await store.finish(elsewhere.id, "finished", T0)

@@ -8,15 +8,14 @@ from datetime import timedelta
 import pytest
 
 from bot.core.content.library import ContentLibrary
-from bot.core.messages import Actor, Reply
+from bot.core.messages import Actor, Channel, Reply
 from bot.core.ports import MessageRef
 from bot.core.quiz.classroom import REVEAL_PAUSE, Classroom, dump_cards, load_cards
 from bot.core.quiz.deck import Card, deal
-from bot.core.quiz.records import Place
 from bot.store.sql_store import SqlStore
 from tests.conftest import CONTENT, FIXTURES, NOON, ROOT, right_answer
 
-ROOM = Place("test", "class-1", "school")
+ROOM = Channel("test", "class-1", "school")
 TEACHER = Actor("test", "t1", "Tess", frozenset({"teacher"}))
 ANN, BOB, CY = (Actor("test", u, u.title()) for u in ("ann", "bob", "cy"))
 
@@ -26,7 +25,7 @@ class FakeOutbox:
         self.posted: list[tuple[str, Reply]] = []
         self.edits: list[tuple[str, Reply]] = []
 
-    async def post(self, place: Place, reply: Reply) -> MessageRef:
+    async def post(self, place: Channel, reply: Reply) -> MessageRef:
         self.posted.append((place.channel_id, reply))
         return MessageRef(place, str(len(self.posted)))
 
@@ -135,7 +134,7 @@ async def test_a_failing_platform_does_not_stop_the_quiz(
     store: SqlStore, cards: list[Card]
 ) -> None:
     class BrokenOutbox(FakeOutbox):
-        async def post(self, place: Place, reply: Reply) -> MessageRef:
+        async def post(self, place: Channel, reply: Reply) -> MessageRef:
             raise ConnectionError("platform down")
 
     room = Classroom(store, BrokenOutbox())

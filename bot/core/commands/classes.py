@@ -11,13 +11,12 @@ from datetime import datetime, timedelta
 from bot.core.commands.quizzes import find_quiz
 from bot.core.commands.registry import Context
 from bot.core.commands.render import shorten
-from bot.core.messages import Attachment, Reply
+from bot.core.messages import Attachment, Channel, Reply
 from bot.core.parser import Parsed
 from bot.core.ports import Store, StoreUnavailable
 from bot.core.quiz.classroom import Classroom, load_cards
 from bot.core.quiz.deck import deal
 from bot.core.quiz.models import Quiz
-from bot.core.quiz.records import Place
 from bot.core.quiz.scoring import SCORING_MODES
 from bot.core.text import defuse_mentions
 
@@ -26,11 +25,6 @@ TEACHER_ACTIONS = frozenset({"start", "skip", "stop", "results"})
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 MIN_SECONDS, MAX_SECONDS = 2, 600
 MAX_QUESTIONS = 100
-
-
-def place_of(ctx: Context) -> Place:
-    channel = ctx.command.channel
-    return Place(channel.platform, channel.channel_id, channel.server_id)
 
 
 def _private(text: str) -> list[Reply]:
@@ -51,7 +45,7 @@ async def quiz_action(
     words = args.words
     action = words[0].casefold()
     now = ctx.command.at
-    place = place_of(ctx)
+    place = ctx.command.channel
     if action in TEACHER_ACTIONS and not ctx.command.actor.is_teacher:
         return _private(f"Only a teacher can use /quiz {action}.")
     try:
@@ -74,7 +68,7 @@ async def quiz_action(
 
 
 async def _start(
-    ctx: Context, args: Parsed, classroom: Classroom, place: Place, now: datetime
+    ctx: Context, args: Parsed, classroom: Classroom, place: Channel, now: datetime
 ) -> list[Reply]:
     name = " ".join(args.words[1:])
     if not name:
@@ -114,7 +108,7 @@ def results_csv(rows: Sequence[tuple[object, ...]], summary: Sequence[tuple[obje
     return buffer.getvalue().encode("utf-8")
 
 
-async def _results(ctx: Context, words: list[str], store: Store, place: Place) -> list[Reply]:
+async def _results(ctx: Context, words: list[str], store: Store, place: Channel) -> list[Reply]:
     sessions = await store.sessions_in(place, limit=10)
     if words:
         wanted = words[0].lstrip("#")
@@ -176,7 +170,7 @@ async def leaderboard(ctx: Context, args: Parsed, store: Store) -> list[Reply]:
         if not isinstance(found, Quiz):
             return _private(f"There is no quiz “{shorten(args.args, 40)}”.")
         quiz_id = found.id
-    place = place_of(ctx)
+    place = ctx.command.channel
     span = PERIODS[period]
     since = ctx.command.at - span if span is not None else None
     try:

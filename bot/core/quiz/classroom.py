@@ -14,11 +14,11 @@ from typing import Literal
 
 from pydantic import TypeAdapter
 
-from bot.core.messages import Actor, Choice, Field, Reply
+from bot.core.messages import Actor, Channel, Choice, Field, Reply
 from bot.core.ports import MessageRef, Outbox, Store, StoreUnavailable
 from bot.core.quiz.deck import LETTERS, Card
 from bot.core.quiz.group_commit import DEFAULT_WINDOW, GroupCommit
-from bot.core.quiz.records import AnswerIn, NewSession, Place, ScoreRow, SessionRecord
+from bot.core.quiz.records import AnswerIn, NewSession, ScoreRow, SessionRecord
 from bot.core.quiz.scoring import points
 from bot.core.text import defuse_mentions
 
@@ -43,7 +43,7 @@ def load_cards(text: str) -> list[Card]:
 class Unplugged:
     """The outbox until an adapter plugs itself in: posting fails loudly in the log."""
 
-    async def post(self, place: Place, reply: Reply) -> MessageRef:
+    async def post(self, place: Channel, reply: Reply) -> MessageRef:
         raise RuntimeError("no adapter is attached to the classroom")
 
     async def edit(self, ref: MessageRef, reply: Reply) -> None:
@@ -69,7 +69,7 @@ class Running:
         return self.cards[self.index]
 
     @property
-    def place(self) -> Place:
+    def place(self) -> Channel:
         return self.record.place
 
 
@@ -112,7 +112,7 @@ class Classroom:
         self.outbox = outbox
         self._running: dict[tuple[str, str], Running] = {}
 
-    def running_in(self, place: Place) -> Running | None:
+    def running_in(self, place: Channel) -> Running | None:
         return self._running.get((place.platform, place.channel_id))
 
     @property
@@ -124,7 +124,7 @@ class Classroom:
 
     async def start(
         self,
-        place: Place,
+        place: Channel,
         teacher: Actor,
         quiz_id: str,
         title: str,
@@ -172,7 +172,7 @@ class Classroom:
         await self._store.advance(running.record.id, index, running.cards[index].key, now)
         running.message = await self._post(running.place, question_reply(running, now))
 
-    def status(self, place: Place) -> str:
+    def status(self, place: Channel) -> str:
         running = self.running_in(place)
         if running is None:
             return "No quiz is running in this channel."
@@ -181,7 +181,7 @@ class Classroom:
             f"{len(running.cards)}, {len(running.players)} players."
         )
 
-    async def answer(self, place: Place, student: Actor, text: str, now: datetime) -> Reply:
+    async def answer(self, place: Channel, student: Actor, text: str, now: datetime) -> Reply:
         running = self.running_in(place)
         if running is None or running.phase != "asking":
             return Reply(text="No question is open right now.", ephemeral=True)
@@ -232,7 +232,7 @@ class Classroom:
             await self._reveal(running, now)
         return Reply(text="Answer received.", ephemeral=True)
 
-    async def _post(self, place: Place, reply: Reply) -> MessageRef | None:
+    async def _post(self, place: Channel, reply: Reply) -> MessageRef | None:
         try:
             return await self.outbox.post(place, reply)
         except Exception:  # a platform error is logged; the quiz goes on
@@ -294,7 +294,7 @@ class Classroom:
         else:
             await self._end(running, "finished", now)
 
-    async def skip(self, place: Place, now: datetime) -> Reply:
+    async def skip(self, place: Channel, now: datetime) -> Reply:
         running = self.running_in(place)
         if running is None:
             return Reply(text="No quiz is running in this channel.", ephemeral=True)
@@ -304,7 +304,7 @@ class Classroom:
         await self.tick(now)
         return Reply(text="Skipped.", ephemeral=True)
 
-    async def stop(self, place: Place, now: datetime) -> Reply:
+    async def stop(self, place: Channel, now: datetime) -> Reply:
         running = self.running_in(place)
         if running is None:
             return Reply(text="No quiz is running in this channel.", ephemeral=True)

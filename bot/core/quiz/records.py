@@ -11,21 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from bot.core.messages import Channel
+
 SessionStatus = Literal["running", "finished", "stopped"]
 
 
 @dataclass(frozen=True, slots=True)
-class Place:
-    """Where a session runs: the channel, and the server/workspace it belongs to."""
-
-    platform: str
-    channel_id: str
-    server_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class NewSession:
-    place: Place
+    place: Channel  # where the session runs; its server groups leaderboards
     quiz_id: str
     quiz_title: str
     started_by: str
@@ -39,7 +32,7 @@ class NewSession:
 @dataclass(frozen=True, slots=True)
 class SessionRecord:
     id: int
-    place: Place
+    place: Channel  # where the session runs; its server groups leaderboards
     quiz_id: str
     quiz_title: str
     started_by: str
