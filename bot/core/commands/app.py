@@ -21,6 +21,18 @@ from bot.core.quiz.practice import PracticeBook
 log = logging.getLogger(__name__)
 
 
+def _failed(command: Command) -> list[Reply]:
+    """A handler fault: logged for us, a polite reply for the user."""
+    log.exception("command failed: %r from %s", command.text[:80], command.actor.user_id)
+    return [
+        Reply(
+            text="Sorry, something went wrong with that command. It has been logged; "
+            "please try again or try another command.",
+            ephemeral=True,
+        )
+    ]
+
+
 class Lectern:
     def __init__(
         self,
@@ -44,28 +56,14 @@ class Lectern:
         try:
             return self._dispatch(command)
         except Exception:
-            log.exception("command failed: %r from %s", command.text[:80], command.actor.user_id)
-            return [
-                Reply(
-                    text="Sorry, something went wrong with that command. It has been logged; "
-                    "please try again or try another command.",
-                    ephemeral=True,
-                )
-            ]
+            return _failed(command)
 
     async def dispatch(self, command: Command) -> list[Reply]:
         """Answer one command, class sessions and leaderboards included. Never raises."""
         try:
             return await self._dispatch_async(command)
         except Exception:
-            log.exception("command failed: %r from %s", command.text[:80], command.actor.user_id)
-            return [
-                Reply(
-                    text="Sorry, something went wrong with that command. It has been logged; "
-                    "please try again or try another command.",
-                    ephemeral=True,
-                )
-            ]
+            return _failed(command)
 
     async def _dispatch_async(self, command: Command) -> list[Reply]:
         parsed = parse(command.text, option_names=self._options)

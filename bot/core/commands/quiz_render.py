@@ -10,8 +10,18 @@ from bot.core.text import defuse_mentions
 CHOICE_LABEL_CHARS = 75  # a Discord button label holds 80 characters
 
 
-def card_reply(card: Card, number: int, total: int, title: str, answer_command: str) -> Reply:
-    """The question: `answer_command` (e.g. "/practice answer") is what its buttons send."""
+def card_reply(
+    card: Card,
+    number: int,
+    total: int,
+    title: str,
+    answer_command: str,
+    *,
+    fields: tuple[Field, ...] | None = None,
+    ephemeral: bool = True,
+) -> Reply:
+    """The question: `answer_command` (e.g. "/practice answer") is what its buttons send.
+    `fields` default to the difficulty; a private practice is `ephemeral`, a class quiz not."""
     lines = [card.prompt]
     lines += [f"{LETTERS[i]}) {option}" for i, option in enumerate(card.options)]
     if not card.options:
@@ -24,9 +34,11 @@ def card_reply(card: Card, number: int, total: int, title: str, answer_command: 
     return Reply(
         text=defuse_mentions("\n".join(lines)),
         title=defuse_mentions(f"{title} · {number}/{total}"),
-        fields=(Field("Difficulty", card.difficulty, inline=True),),
+        fields=fields
+        if fields is not None
+        else (Field("Difficulty", card.difficulty, inline=True),),
         choices=choices,
-        ephemeral=True,
+        ephemeral=ephemeral,
     )
 
 

@@ -14,9 +14,10 @@ from typing import Literal
 
 from pydantic import TypeAdapter
 
-from bot.core.messages import Actor, Channel, Choice, Field, Reply
+from bot.core.commands.quiz_render import card_reply
+from bot.core.messages import Actor, Channel, Field, Reply
 from bot.core.ports import MessageRef, Outbox, Store, StoreUnavailable
-from bot.core.quiz.deck import LETTERS, Card
+from bot.core.quiz.deck import Card
 from bot.core.quiz.group_commit import DEFAULT_WINDOW, GroupCommit
 from bot.core.quiz.records import AnswerIn, NewSession, ScoreRow, SessionRecord
 from bot.core.quiz.scoring import points
@@ -74,26 +75,18 @@ class Running:
 
 
 def question_reply(running: Running, now: datetime) -> Reply:
-    card = running.card
     left = max(0, round((running.deadline - now).total_seconds()))
-    lines = [card.prompt]
-    lines += [f"{LETTERS[i]}) {option}" for i, option in enumerate(card.options)]
-    if not card.options:
-        unit = f" (in {card.unit})" if card.unit else ""
-        lines.append(f"Answer with {ANSWER_COMMAND} <{card.how_to_answer()}>{unit}.")
     fields = [Field("Time", f"{left} s", inline=True)]
     if running.answered:
         fields.append(Field("Answers", str(len(running.answered)), inline=True))
-    return Reply(
-        text=defuse_mentions("\n".join(lines)),
-        title=defuse_mentions(
-            f"{running.record.quiz_title} · {running.index + 1}/{len(running.cards)}"
-        ),
+    return card_reply(
+        running.card,
+        running.index + 1,
+        len(running.cards),
+        running.record.quiz_title,
+        ANSWER_COMMAND,
         fields=tuple(fields),
-        choices=tuple(
-            Choice(f"{LETTERS[i]}) {option}"[:75], f"{ANSWER_COMMAND} {LETTERS[i]}")
-            for i, option in enumerate(card.options)
-        ),
+        ephemeral=False,
     )
 
 
