@@ -8,7 +8,6 @@ import contextlib
 import dataclasses
 import json
 import logging
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -26,7 +25,7 @@ from bot.core.content.yaml_source import USING_LIBYAML
 from bot.core.ports import StoreUnavailable
 from bot.core.quiz.classroom import Classroom, Unplugged
 from bot.core.quiz.gift import convert_gift
-from bot.core.quiz.imported import quiz_document
+from bot.core.quiz.imported import quiz_document, unique_slug
 from bot.core.quiz.loader import is_quiz_file, load_quizzes
 from bot.core.quiz.models import Quiz
 from bot.core.quiz.red_trivia import convert_red
@@ -236,7 +235,7 @@ def import_quiz(args: argparse.Namespace, settings: Settings) -> int:
     except UnicodeDecodeError:
         print(f"{file}:1:1: file is not UTF-8 text", file=sys.stderr)
         return 1
-    stem = re.sub(r"[^a-z0-9]+", "-", file.stem.casefold()).strip("-") or "imported"
+    stem = unique_slug(file.stem, set(), "imported")
     out: Path = args.out or settings.quiz_dir / f"{stem}.yaml"
     if out.exists() and not args.force:
         print(f"{out} exists; choose another --out or add --force.", file=sys.stderr)
