@@ -30,17 +30,10 @@ class NewSession:
 
 
 @dataclass(frozen=True, slots=True)
-class SessionRecord:
+class SessionRecord(NewSession):
+    """A session as stored: what it was started with, and how far it has gone."""
+
     id: int
-    place: Channel  # where the session runs; its server groups leaderboards
-    quiz_id: str
-    quiz_title: str
-    started_by: str
-    started_at: datetime
-    scoring: str
-    seconds: int
-    cards: str
-    question_count: int
     status: SessionStatus
     current: int  # index of the question asked last; -1 before the first
     ended_at: datetime | None = None
