@@ -28,8 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.content.library import ContentLibrary
-from bot.core.messages import Actor, Channel, Reply
+from bot.bootstrap import SystemClock
+from bot.core.course.library import ContentLibrary
+from bot.core.delivery import Delivery
+from bot.core.fit import DISCORD
+from bot.core.messages import Actor, Channel, Person, Reply
 from bot.core.ports import MessageRef
 from bot.core.quiz.classroom import Classroom
 from bot.core.quiz.deck import deal
@@ -42,11 +45,18 @@ T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
 class NullOutbox:
-    async def post(self, place: Channel, reply: Reply) -> MessageRef:
-        return MessageRef(place, "0")
+    limits = DISCORD
+
+    async def post(self, to: Channel | Person, reply: Reply) -> MessageRef:
+        return MessageRef(to, "0")
 
     async def edit(self, ref: MessageRef, reply: Reply) -> None:
         return None
+
+
+def _room(store: SqlStore) -> Classroom:
+    delivery = Delivery({"bench": NullOutbox()}, SystemClock())
+    return Classroom(store, delivery, platforms={"bench"})
 
 
 async def _session(store: SqlStore, channel: str) -> int:
@@ -96,7 +106,7 @@ async def burst(url: str, students: int = 500) -> dict[str, float]:
         quiz = library.quizzes["timeline"]
         everything = deal(quiz, library.catalog, random.Random(1), count=quiz.size)
         cards = [card for card in everything if card.options][:3]  # answered with a letter
-        room = Classroom(store, NullOutbox())
+        room = _room(store)
         place = Channel("bench", "burst")
         teacher = Actor("bench", "t", "T", frozenset({"teacher"}))
         start = datetime.now(UTC)
@@ -129,7 +139,7 @@ async def memory(url: str, sessions: int = 1000) -> dict[str, float]:
         library = ContentLibrary([ROOT / "content"], root=ROOT, quiz_paths=[ROOT / "quizzes"])
         quiz = library.quizzes["nrc-afghanistan"]
         decks = [deal(quiz, library.catalog, random.Random(n), count=10) for n in range(sessions)]
-        room = Classroom(store, NullOutbox())
+        room = _room(store)
         teacher = Actor("bench", "t", "T", frozenset({"teacher"}))
         tracemalloc.start()
         before = tracemalloc.take_snapshot()

@@ -15,15 +15,14 @@ from pathlib import Path
 import yaml
 
 from bot import __version__
-from bot.bootstrap import SystemClock, build_app, build_library, open_store
-from bot.core.content.library import ContentLibrary
+from bot.bootstrap import SystemClock, assemble, build_library, open_store, seeded
 from bot.core.content.loader import cite_problem, content_files, load_catalog
 from bot.core.content.models import Cite, ContentFile
 from bot.core.content.problems import ContentErrors
-from bot.core.content.stats import coverage
 from bot.core.content.yaml_source import USING_LIBYAML
+from bot.core.course.library import ContentLibrary
+from bot.core.course.stats import coverage
 from bot.core.ports import StoreUnavailable
-from bot.core.quiz.classroom import Classroom, Unplugged
 from bot.core.quiz.gift import convert_gift
 from bot.core.quiz.imported import quiz_document, unique_slug
 from bot.core.quiz.loader import is_quiz_file, load_quizzes
@@ -108,37 +107,35 @@ def console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _console(args: argparse.Namespace, settings: Settings, library: ContentLibrary) -> int:
-    from bot.adapters.console import ConsoleAdapter
+    from bot.adapters.console import ConsoleAdapter, ConsoleOutbox, Printer
 
     try:
         store = await open_store(settings)
     except StoreUnavailable as exc:
         print(f"{exc}. Check LECTERN_DATABASE_URL.", file=sys.stderr)
         return 1
-    clock = SystemClock()
-    classroom = Classroom(store, outbox=Unplugged())
-    app = build_app(settings, library, classroom=classroom, store=store)
+    printer = Printer(as_json=args.json)
+    bot = assemble(
+        library, store, {"console": ConsoleOutbox(printer)}, SystemClock(), rng=seeded(settings)
+    )
     interactive = sys.stdin.isatty() and not args.json
     adapter = ConsoleAdapter(
-        app=app,
-        clock=clock,
-        as_json=args.json,
-        teachers=settings.teacher_names,
-        default_user=args.user,
+        bot=bot, printer=printer, teachers=settings.teacher_names, default_user=args.user
     )
-    classroom.outbox = adapter
     try:
         if interactive:
-            catalog = app.library.catalog
+            catalog = library.catalog
             print(
                 f"Lectern {__version__} — {len(catalog.facts)} facts, {len(catalog.quotes)} "
-                f"quotes, {len(app.library.quizzes)} quizzes. Type /help, or /quit to leave.",
+                f"quotes, {len(library.quizzes)} quizzes. Type /help, or /quit to leave.",
             )
-        await classroom.resume(clock.now())
+        await bot.classroom.resume(bot.clock.now())
+        await bot.delivery.drain()
         if interactive:
             print("> ", end="", flush=True)
         await adapter.run_async(_stdin_lines(interactive), interactive=interactive)
     finally:
+        await bot.close()
         await store.close()
     return 0
 

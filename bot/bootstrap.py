@@ -1,16 +1,24 @@
-"""The composition root: the one place where settings, clock, content and the app are wired."""
+"""The composition root: the one place where settings, clock, store, content, the class engine,
+the outboxes, delivery, timers and the app are wired together."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.commands.app import Lectern
-from bot.core.content.library import ContentLibrary
-from bot.core.ports import Store
+from bot.core.app import Lectern
+from bot.core.course.library import ContentLibrary
+from bot.core.delivery import Delivery, Sleep
+from bot.core.ports import Clock, Outbox
 from bot.core.quiz.classroom import Classroom
+from bot.core.quiz.group_commit import DEFAULT_WINDOW
+from bot.core.quiz.store_port import Store
+from bot.core.timers import Timers
 from bot.settings import Settings
 from bot.store.engine import shown
 from bot.store.sql_store import SqlStore
@@ -40,12 +48,47 @@ async def open_store(settings: Settings) -> SqlStore:
     return store
 
 
-def build_app(
-    settings: Settings,
-    library: ContentLibrary | None = None,
+@dataclass(frozen=True, slots=True)
+class Bot:
+    """Everything one process runs: an adapter gets this and only translates in and out."""
+
+    app: Lectern
+    classroom: Classroom
+    delivery: Delivery
+    timers: Timers
+    store: Store
+    clock: Clock
+
+    async def close(self) -> None:
+        await self.delivery.close()
+
+
+def assemble(
+    library: ContentLibrary,
+    store: Store,
+    outboxes: Mapping[str, Outbox],
+    clock: Clock,
     *,
-    classroom: Classroom | None = None,
-    store: Store | None = None,
-) -> Lectern:
-    rng = random.Random(settings.seed) if settings.seed is not None else random.Random()
-    return Lectern(library or build_library(settings), rng=rng, classroom=classroom, store=store)
+    rng: random.Random | None = None,
+    sleep: Sleep = asyncio.sleep,
+    window: float = DEFAULT_WINDOW,
+) -> Bot:
+    """Wire one process serving the platforms of `outboxes` (platform name -> its outbox)."""
+    delivery = Delivery(outboxes, clock, sleep=sleep)
+    timers = Timers(clock)
+    classroom = Classroom(
+        store, delivery, platforms=frozenset(outboxes), wake=timers.wake, window=window
+    )
+    timers.add(classroom)
+    app = Lectern(
+        library,
+        rng=rng,
+        classroom=classroom,
+        store=store,
+        limits={platform: outbox.limits for platform, outbox in outboxes.items()},
+    )
+    return Bot(app, classroom, delivery, timers, store, clock)
+
+
+def seeded(settings: Settings) -> random.Random:
+    return random.Random(settings.seed) if settings.seed is not None else random.Random()

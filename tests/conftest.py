@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -9,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.commands.app import Lectern
-from bot.core.content.library import ContentLibrary
+from bot.core.app import Lectern
+from bot.core.course.library import ContentLibrary
 from bot.core.messages import Actor, Channel, Command, Reply
 from bot.core.quiz.deck import Card
 
@@ -50,7 +51,8 @@ CLASS = Channel(platform="test", channel_id="class-1")
 
 
 def ask(app: Lectern, text: str, actor: Actor = STUDENT) -> list[Reply]:
-    return app.handle(Command(actor=actor, channel=CLASS, text=text, at=NOON))
+    """One command through the app's dispatch, from a test that is not itself async."""
+    return asyncio.run(app.dispatch(Command(actor=actor, channel=CLASS, text=text, at=NOON)))
 
 
 def one(app: Lectern, text: str, actor: Actor = STUDENT) -> Reply:

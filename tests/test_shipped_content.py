@@ -8,7 +8,7 @@ from functools import cache
 import pytest
 
 from bot.core.content.catalog import Catalog
-from bot.core.content.library import ContentLibrary
+from bot.core.course.library import ContentLibrary
 from tests.conftest import SOURCES
 
 

@@ -9,8 +9,8 @@ from collections import Counter
 
 import pytest
 
-from bot.core.commands.app import Lectern
-from bot.core.content.library import ContentLibrary
+from bot.core.app import Lectern
+from bot.core.course.library import ContentLibrary
 from bot.core.quiz.deck import deal
 from bot.core.quiz.material import eligible_quotes
 from bot.core.quiz.models import ChoiceQuestion, Quiz, WhoSaidQuestion

@@ -1,7 +1,8 @@
 """The console adapter: an interactive prompt, or a script of commands on piped stdin.
 
 A line may start with `@name ` to speak as another user, so that a whole class can be simulated
-from a script; a bare number picks that choice of the last reply shown to that user.
+from a script; a bare number picks that choice of the last reply shown to that user, and goes
+through the same path as a click on a platform.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from bot.core.commands.app import Lectern
-from bot.core.messages import Actor, Channel, Choice, Command, Reply
-from bot.core.ports import Clock, MessageRef
+from bot.bootstrap import Bot
+from bot.core.fit import CONSOLE
+from bot.core.messages import Actor, Channel, Choice, Command, Limits, Person, Reply
+from bot.core.ports import MessageRef
 
 PLATFORM = "console"
 DEFAULT_USER = "you"
@@ -26,17 +28,64 @@ _QUIT = frozenset({"/quit", "/exit"})
 
 
 @dataclass
-class ConsoleAdapter:
-    app: Lectern
-    clock: Clock
+class Printer:
+    """Where the console writes: text for a person, or one JSON object per reply."""
+
     out: TextIO = field(default_factory=lambda: sys.stdout)
     as_json: bool = False
+    shown: int = 0  # how many replies have been printed: orders what is on screen
+    posted_choices: tuple[int, tuple[Choice, ...]] = (0, ())  # of the last post with choices
+
+    def emit(
+        self,
+        line: str | None,
+        user: str | None,
+        replies: list[Reply],
+        event: str = "reply",
+        message_id: str | None = None,
+    ) -> None:
+        for reply in replies:
+            self.shown += 1
+            if event == "post" and reply.choices:
+                self.posted_choices = (self.shown, reply.choices)
+            if self.as_json:
+                row = to_json(line, user, reply) | {"event": event}
+                if message_id is not None:
+                    row["message_id"] = message_id
+                self.out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                self.out.write(to_text(reply) + "\n")
+        self.out.flush()
+
+
+@dataclass
+class ConsoleOutbox:
+    """The console's Outbox: what the bot says on its own (question, reveal, podium) is printed
+    as it happens; edits show in JSON only, since a terminal cannot change a line in place."""
+
+    printer: Printer
+    limits: Limits = CONSOLE
+    _posted: int = 0
+
+    async def post(self, to: Channel | Person, reply: Reply) -> MessageRef:
+        self._posted += 1
+        user = to.user_id if isinstance(to, Person) else None
+        self.printer.emit(None, user, [reply], event="post")
+        return MessageRef(to, str(self._posted))
+
+    async def edit(self, ref: MessageRef, reply: Reply) -> None:
+        if self.printer.as_json:
+            self.printer.emit(None, None, [reply], event="edit", message_id=ref.message_id)
+
+
+@dataclass
+class ConsoleAdapter:
+    bot: Bot
+    printer: Printer
     teachers: frozenset[str] = frozenset()
     default_user: str = DEFAULT_USER
     channel: Channel = field(default_factory=lambda: Channel(PLATFORM, "console", name="console"))
-    _last_choices: dict[str, tuple[Choice, ...]] = field(default_factory=dict)
-    _changed: asyncio.Event = field(default_factory=asyncio.Event)
-    _posted: int = 0
+    _last_choices: dict[str, tuple[int, tuple[Choice, ...]]] = field(default_factory=dict)
 
     def actor(self, name: str) -> Actor:
         roles = frozenset({"teacher"}) if name.casefold() in self.teachers else frozenset()
@@ -53,20 +102,26 @@ class ConsoleAdapter:
             user, text = match.group(1), match.group(2)
         picked = self._pick(user, text.strip())
         command = Command(
-            actor=self.actor(user), channel=self.channel, text=picked or text, at=self.clock.now()
+            actor=self.actor(user),
+            channel=self.channel,
+            text=picked or text,
+            at=self.bot.clock.now(),
         )
-        replies = await self.app.dispatch(command)
+        replies = await self.bot.app.dispatch(command)
+        self.printer.emit(line.rstrip("\r\n"), user, replies)
         # A number picks from what is on screen now: replies without choices clear the old ones.
         choices = next((r.choices for r in reversed(replies) if r.choices), ())
-        self._last_choices[user.casefold()] = choices
-        self.emit(line.rstrip("\r\n"), user, replies)
-        self._changed.set()
+        self._last_choices[user.casefold()] = (self.printer.shown, choices)
+        # What the command set off (a question, a reveal) prints before the next line is read.
+        await self.bot.delivery.drain()
         return replies
 
     def _pick(self, user: str, text: str) -> str | None:
         if not text.isdigit():
             return None
-        choices = self._last_choices.get(user.casefold(), ())
+        # The newer of this user's last reply and the channel's last post (a class question).
+        mine = self._last_choices.get(user.casefold(), (0, ()))
+        choices = max(mine, self.printer.posted_choices, key=lambda shown: shown[0])[1]
         index = int(text) - 1
         return choices[index].value if 0 <= index < len(choices) else None
 
@@ -74,10 +129,9 @@ class ConsoleAdapter:
         asyncio.run(self.run_async(lines, interactive))
 
     async def run_async(self, lines: Iterable[str], interactive: bool = False) -> None:
-        """Read `lines` until they end or /quit, while quiz timers fire; when the input ends
+        """Read `lines` until they end or /quit, while the timers run; when the input ends
         during a class quiz, wait for the quiz to finish, so that a script can play one."""
-        self._changed = asyncio.Event()
-        driver = asyncio.create_task(self._drive())
+        timers = asyncio.create_task(self.bot.timers.run())
         iterator = iter(lines)
         try:
             while True:
@@ -86,67 +140,16 @@ class ConsoleAdapter:
                     break
                 await self.handle_line(line)
                 if interactive:
-                    self.out.write("> ")
-                self.out.flush()
-            classroom = self.app.classroom
-            while classroom is not None and classroom.sessions:
-                self._changed.clear()
-                await self._changed.wait()
+                    self.printer.out.write("> ")
+                self.printer.out.flush()
+            while self.bot.classroom.sessions:
+                await self.bot.timers.ticked()
+            await self.bot.delivery.drain()
         finally:
-            driver.cancel()
+            timers.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await driver
-            self.out.flush()
-
-    async def _drive(self) -> None:
-        """Fire quiz timers at their deadlines: the console's event loop is the real clock."""
-        classroom = self.app.classroom
-        if classroom is None:
-            return
-        while True:
-            deadline = classroom.next_deadline()
-            if deadline is None:
-                self._changed.clear()
-                await self._changed.wait()
-                continue
-            delay = (deadline - self.clock.now()).total_seconds()
-            if delay > 0:
-                self._changed.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(), timeout=delay)
-                continue
-            await classroom.tick(self.clock.now())
-            self.out.flush()
-            self._changed.set()
-
-    async def post(self, place: Channel, reply: Reply) -> MessageRef:
-        """The Outbox: what the bot says on its own (question, reveal, podium) is printed."""
-        self._posted += 1
-        self.emit(None, None, [reply], event="post")
-        self.out.flush()
-        return MessageRef(place, str(self._posted))
-
-    async def edit(self, ref: MessageRef, reply: Reply) -> None:
-        # In a terminal nothing can be changed in place: JSON shows the edit, text skips it.
-        if self.as_json:
-            self.emit(None, None, [reply], event="edit", message_id=ref.message_id)
-
-    def emit(
-        self,
-        line: str | None,
-        user: str | None,
-        replies: list[Reply],
-        event: str = "reply",
-        message_id: str | None = None,
-    ) -> None:
-        for reply in replies:
-            if self.as_json:
-                row = to_json(line, user, reply) | {"event": event}
-                if message_id is not None:
-                    row["message_id"] = message_id
-                self.out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            else:
-                self.out.write(to_text(reply) + "\n")
+                await timers
+            self.printer.out.flush()
 
 
 def to_json(line: str | None, user: str | None, reply: Reply) -> dict[str, Any]:

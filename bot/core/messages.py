@@ -30,6 +30,14 @@ class Channel:
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    """One user to write to privately (a reminder, a private notice)."""
+
+    platform: str
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Command:
     """A typed or slash command, as the raw text the user wrote (e.g. "/whosaid csto backbone")."""
 
@@ -95,7 +103,25 @@ class Reply:
     ephemeral: bool = False
     attachment: Attachment | None = None
     citations: tuple[Citation, ...] = field(default_factory=tuple)
+    # The command that shows this reply again, for replies that are long lists: `fit` pages them
+    # and its next/previous choices send this command with `page:N`.
+    pager: str | None = None
 
     @property
     def citation(self) -> Citation | None:
         return self.citations[0] if self.citations else None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much one message may hold on a platform. `fit` keeps every reply within them."""
+
+    text_chars: int = 4000  # the body text of one message
+    title_chars: int = 256
+    fields: int = 25
+    field_name_chars: int = 256
+    field_value_chars: int = 1024
+    choices: int = 25  # buttons (or options) on one message
+    choice_label_chars: int = 80
+    choice_value_chars: int = 100  # what a click sends back (Discord custom_id, Slack value)
+    edit_seconds: float = 1.0  # the least time between two edits of one message

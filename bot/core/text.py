@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 
@@ -88,7 +89,25 @@ def terms(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS]
 
 
-_MASS_MENTIONS = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
+def human_date(value: str) -> str:
+    """'2002' -> '2002', '2005-10' -> 'October 2005', '2002-05-28' -> '28 May 2002'."""
+    parts = value.split("-")
+    if len(parts) == 2:
+        return f"{calendar.month_name[int(parts[1])]} {parts[0]}"
+    if len(parts) == 3:
+        return f"{int(parts[2])} {calendar.month_name[int(parts[1])]} {parts[0]}"
+    return value
+
+
+def shorten(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+# Discord pings "@everyone"/"@here" wherever they start, even inside a longer word ("@herein");
+# Slack also reads "@channel". Mention markup starts "<@" (users, roles "<@&"), "<#" (channels)
+# or "<!" (Slack's <!channel>, <!here>, <!subteam^...>).
+_MASS_MENTIONS = re.compile(r"@(everyone|here|channel)", re.IGNORECASE)
 _ANGLE_MENTIONS = re.compile(r"<(?=[@!#])")
 _ZERO_WIDTH_SPACE = "\u200b"
 
@@ -96,8 +115,9 @@ _ZERO_WIDTH_SPACE = "\u200b"
 def defuse_mentions(text: str) -> str:
     """Make mass mentions and platform mention syntax inert, whatever renders the text.
 
-    Adapters also disable mentions in their API calls; this is the second lock, so that content
-    or echoed user input can never ping @everyone, @here, a role (<@&id>) or <!channel>.
+    Idempotent. Adapters also disable mentions in their API calls; this is the second lock, so
+    that content or echoed user input can never ping @everyone, @here, a role (<@&id>) or
+    <!channel>.
     """
     text = _MASS_MENTIONS.sub(lambda m: "@" + _ZERO_WIDTH_SPACE + m.group(1), text)
     return _ANGLE_MENTIONS.sub("<" + _ZERO_WIDTH_SPACE, text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -153,9 +153,11 @@ class SqlStore:
         )
         return found[0] if found else None
 
-    async def all_running(self) -> list[SessionRecord]:
+    async def all_running(self, platforms: Collection[str]) -> list[SessionRecord]:
         return await self._sessions(
-            sa.select(sessions).where(sessions.c.status == "running").order_by(sessions.c.id)
+            sa.select(sessions)
+            .where(sessions.c.status == "running", sessions.c.platform.in_(sorted(platforms)))
+            .order_by(sessions.c.id)
         )
 
     async def get_session(self, session_id: int) -> SessionRecord | None:

@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
-from bot.adapters.console import ConsoleAdapter
-from bot.core.commands.app import Lectern
+from bot.adapters.console import ConsoleAdapter, ConsoleOutbox, Printer
+from bot.bootstrap import assemble
+from bot.core.app import Lectern
+from bot.store.sql_store import SqlStore
 from tests.conftest import ROOT, FixedClock, run_lectern
 
 
-def run_console(app: Lectern, script: str, **options: object) -> str:
-    out = io.StringIO()
-    adapter = ConsoleAdapter(app=app, clock=FixedClock(), out=out, **options)  # type: ignore[arg-type]
-    adapter.run(io.StringIO(script))
-    return out.getvalue()
+def run_console(
+    app: Lectern, script: str, *, as_json: bool = False, teachers: frozenset[str] = frozenset()
+) -> str:
+    """The console adapter in process, on the app's content and a database of its own."""
+
+    async def run() -> str:
+        out = io.StringIO()
+        printer = Printer(out=out, as_json=as_json)
+        database = Path(tempfile.mkdtemp(prefix="lectern-console-")) / "lectern.db"
+        store = await SqlStore.open(f"sqlite+aiosqlite:///{database}")
+        bot = assemble(app.library, store, {"console": ConsoleOutbox(printer)}, FixedClock())
+        try:
+            await ConsoleAdapter(bot, printer, teachers=teachers).run_async(io.StringIO(script))
+        finally:
+            await bot.close()
+            await store.close()
+        return out.getvalue()
+
+    return asyncio.run(run())
 
 
 def test_json_lines_carry_the_required_keys(app: Lectern) -> None:

@@ -64,7 +64,12 @@ async def test_one_running_session_per_channel(store: SqlStore) -> None:
     assert await store.running(ROOM) is None
     again = await store.start_session(_new())
     assert again is not None, "a finished session frees the channel"
-    assert [s.id for s in await store.all_running()] == [other.id, again.id]
+    assert [s.id for s in await store.all_running({"test"})] == [other.id, again.id]
+    slack = await store.start_session(_new(Channel("slack", "C1")))
+    assert slack is not None
+    assert [s.id for s in await store.all_running({"test"})] == [other.id, again.id]
+    assert [s.id for s in await store.all_running({"slack"})] == [slack.id]
+    assert await store.all_running(set()) == []
 
 
 async def test_advance_finish_and_history(store: SqlStore) -> None:

@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.core.commands.app import Lectern
-from bot.core.content.library import ContentLibrary
+from bot.core.app import Lectern
+from bot.core.course.library import ContentLibrary
 from bot.core.messages import Actor, Channel, Command, Reply
 from bot.core.quiz.classroom import Classroom
 from bot.store.sql_store import SqlStore
 from tests.conftest import CONTENT, FIXTURES, NOON, ROOT
-from tests.unit.test_classroom import FakeOutbox
+from tests.fakes import FakeOutbox, build_room
 
 TESS = Actor("test", "t1", "Tess", frozenset({"teacher"}))
 ANN, BOB, CY = (Actor("test", u, u.title()) for u in ("ann", "bob", "cy"))
@@ -26,10 +26,11 @@ CLASS = Channel("test", "class-1", server_id="school")
 @pytest.fixture
 async def setup(store: SqlStore) -> AsyncIterator[tuple[Lectern, FakeOutbox, Classroom]]:
     outbox = FakeOutbox()
-    classroom = Classroom(store, outbox)
+    classroom, delivery = build_room(store, outbox)
     library = ContentLibrary([CONTENT], root=ROOT, quiz_paths=[FIXTURES / "quizzes-good"])
     app = Lectern(library, rng=random.Random(2), classroom=classroom, store=store)
     yield app, outbox, classroom
+    await delivery.drain()
 
 
 async def say(app: Lectern, who: Actor, text: str, at: datetime = NOON) -> Reply:
@@ -62,6 +63,7 @@ async def test_a_class_plays_and_the_teacher_exports(
     assert (await say(app, ANN, "/quiz skip")).text == "Only a teacher can use /quiz skip."
     assert (await say(app, TESS, "/quiz skip")).text == "Skipped."
     assert (await say(app, TESS, "/quiz stop")).text == "Stopped."
+    await classroom.delivery.drain()
     assert outbox.titles()[-1] == "“One question of each kind” was stopped"
     results = await say(app, TESS, "/quiz results")
     assert results.attachment is not None and results.attachment.media_type == "text/csv"

@@ -7,33 +7,19 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.content.library import ContentLibrary
-from bot.core.messages import Actor, Channel, Reply
+from bot.core.course.library import ContentLibrary
+from bot.core.messages import Actor, Channel, Person, Reply
 from bot.core.ports import MessageRef
 from bot.core.quiz.classroom import REVEAL_PAUSE, Classroom, dump_cards, load_cards
 from bot.core.quiz.deck import Card, deal
+from bot.core.quiz.records import NewSession
 from bot.store.sql_store import SqlStore
 from tests.conftest import CONTENT, FIXTURES, NOON, ROOT, right_answer
+from tests.fakes import FakeOutbox, build_room
 
 ROOM = Channel("test", "class-1", "school")
 TEACHER = Actor("test", "t1", "Tess", frozenset({"teacher"}))
 ANN, BOB, CY = (Actor("test", u, u.title()) for u in ("ann", "bob", "cy"))
-
-
-class FakeOutbox:
-    def __init__(self) -> None:
-        self.posted: list[tuple[str, Reply]] = []
-        self.edits: list[tuple[str, Reply]] = []
-
-    async def post(self, place: Channel, reply: Reply) -> MessageRef:
-        self.posted.append((place.channel_id, reply))
-        return MessageRef(place, str(len(self.posted)))
-
-    async def edit(self, ref: MessageRef, reply: Reply) -> None:
-        self.edits.append((ref.message_id, reply))
-
-    def titles(self) -> list[str]:
-        return [reply.title or "" for _, reply in self.posted]
 
 
 @pytest.fixture(scope="module")
@@ -55,36 +41,44 @@ def _wrong(card: Card) -> str:
 
 async def test_a_whole_session(store: SqlStore, cards: list[Card]) -> None:
     outbox = FakeOutbox()
-    room = Classroom(store, outbox)
+    room, delivery = build_room(store, outbox)
     started = await _start(room, cards)
+    await delivery.drain()
     assert started.text.startswith("Started “Sample”: 4 questions, 20 s each")
     assert outbox.titles() == ["Sample · 1/4"]
-    assert outbox.posted[0][1].choices[0].value == "/quiz answer A"
+    assert outbox.posted[0][1].choices[0].value == "/quiz answer A #1 q1"
     t = NOON + timedelta(seconds=2)
     assert (await room.answer(ROOM, ANN, right_answer(cards[0]), t)).text == "Answer received."
     assert (await room.answer(ROOM, ANN, "B", t)).text == "You have already answered this question."
     assert (await room.answer(ROOM, BOB, _wrong(cards[0]), t)).text == "Answer received."
     assert (await room.answer(ROOM, CY, "Z", t)).text.startswith("Answer with a letter")
+    await delivery.drain()
     assert outbox.edits[-1][1].fields[-1].value == "2", "the question shows answers so far"
     await room.tick(NOON + timedelta(seconds=19))
     assert len(outbox.posted) == 1, "not yet"
     await room.tick(NOON + timedelta(seconds=20))
+    await delivery.drain()
     reveal = outbox.posted[-1][1]
     assert reveal.title == "Question 1: the answer"
     assert "1 of 2 got it right." in reveal.text and "1. Ann:" in reveal.text
     assert reveal.citations
     await room.tick(NOON + timedelta(seconds=20) + REVEAL_PAUSE)
+    await delivery.drain()
     assert outbox.titles()[-1] == "Sample · 2/4"
     # From question 2 on, the question closes as soon as every player has answered.
     t2 = NOON + timedelta(seconds=26)
     await room.answer(ROOM, ANN, right_answer(cards[1]), t2)
+    await delivery.drain()
     assert outbox.titles()[-1] == "Sample · 2/4"
     await room.answer(ROOM, BOB, right_answer(cards[1]), t2)
+    await delivery.drain()
     assert outbox.titles()[-1] == "Question 2: the answer"
     assert (await room.skip(ROOM, t2)).text == "Skipped."
+    await delivery.drain()
     assert outbox.titles()[-1] == "Sample · 3/4"
     assert "question 3 of 4, 2 players" in room.status(ROOM)
     assert (await room.stop(ROOM, t2)).text == "Stopped."
+    await delivery.drain()
     end = outbox.posted[-1][1]
     assert end.title == "“Sample” was stopped"
     assert end.text.startswith("🥇 Ann:") and "🥈 Bob:" in end.text
@@ -94,7 +88,7 @@ async def test_a_whole_session(store: SqlStore, cards: list[Card]) -> None:
 
 
 async def test_one_session_per_channel(store: SqlStore, cards: list[Card]) -> None:
-    room = Classroom(store, FakeOutbox())
+    room, _ = build_room(store, FakeOutbox())
     await _start(room, cards)
     refused = await _start(room, cards)
     assert refused.text.startswith("A quiz is already running in this channel.")
@@ -102,7 +96,7 @@ async def test_one_session_per_channel(store: SqlStore, cards: list[Card]) -> No
 
 
 async def test_speed_points_and_first_mode(store: SqlStore, cards: list[Card]) -> None:
-    room = Classroom(store, FakeOutbox())
+    room, _ = build_room(store, FakeOutbox())
     await _start(room, cards, scoring="first")
     await room.answer(ROOM, BOB, right_answer(cards[0]), NOON + timedelta(seconds=5))
     await room.answer(ROOM, ANN, right_answer(cards[0]), NOON + timedelta(seconds=1))
@@ -111,14 +105,20 @@ async def test_speed_points_and_first_mode(store: SqlStore, cards: list[Card]) -
 
 
 async def test_resume_after_a_restart_keeps_scores(store: SqlStore, cards: list[Card]) -> None:
-    before = Classroom(store, FakeOutbox())
+    before, _ = build_room(store, FakeOutbox())
     await _start(before, cards)
     await before.answer(ROOM, ANN, right_answer(cards[0]), NOON + timedelta(seconds=1))
+    elsewhere = await store.start_session(
+        NewSession(Channel("slack", "C9"), "sample", "Sample", "t1", NOON, "speed", 20, "[]", 0)
+    )
+    assert elsewhere is not None
     # The process dies here; a new one starts with the same database.
     outbox = FakeOutbox()
-    after = Classroom(store, outbox)
+    after, delivery = build_room(store, outbox)
     later = NOON + timedelta(minutes=3)
-    assert await after.resume(later) == 1
+    assert await after.resume(later) == 1, "only this process's platforms resume"
+    await delivery.drain()
+    assert [r.place.platform for r in after.sessions] == ["test"]
     assert outbox.titles() == ["Quiz resumed", "Sample · 1/4"]
     assert "resumes at question 1 with a fresh timer" in outbox.posted[0][1].text
     again = await after.answer(ROOM, ANN, "A", later)
@@ -134,13 +134,15 @@ async def test_a_failing_platform_does_not_stop_the_quiz(
     store: SqlStore, cards: list[Card]
 ) -> None:
     class BrokenOutbox(FakeOutbox):
-        async def post(self, place: Channel, reply: Reply) -> MessageRef:
+        async def post(self, to: Channel | Person, reply: Reply) -> MessageRef:
             raise ConnectionError("platform down")
 
-    room = Classroom(store, BrokenOutbox())
+    room, delivery = build_room(store, BrokenOutbox())
     await _start(room, cards)
+    await delivery.drain()
     assert (await room.answer(ROOM, ANN, right_answer(cards[0]), NOON)).text == "Answer received."
     await room.tick(NOON + timedelta(seconds=20))
+    await delivery.drain()
     assert room.running_in(ROOM) is not None
 
 
@@ -162,7 +164,7 @@ async def test_a_database_outage_refuses_answers_then_recovers(
             return await store.record_answers(answers)
 
     flaky = Flaky()
-    room = Classroom(flaky, FakeOutbox())  # type: ignore[arg-type]
+    room, _ = build_room(flaky, FakeOutbox())  # type: ignore[arg-type]
     await _start(room, cards)
     flaky.down = True
     refused = await room.answer(ROOM, ANN, right_answer(cards[0]), NOON)
@@ -191,7 +193,7 @@ async def test_timers_wait_out_a_database_outage(store: SqlStore, cards: list[Ca
 
     flaky = Flaky()
     outbox = FakeOutbox()
-    room = Classroom(flaky, outbox)  # type: ignore[arg-type]
+    room, delivery = build_room(flaky, outbox)  # type: ignore[arg-type]
     await _start(room, cards)
     flaky.down = True
     deadline = NOON + timedelta(seconds=20)
@@ -199,4 +201,5 @@ async def test_timers_wait_out_a_database_outage(store: SqlStore, cards: list[Ca
     assert room.next_deadline() == deadline + RETRY_AFTER
     flaky.down = False
     await room.tick(deadline + RETRY_AFTER)
+    await delivery.drain()
     assert outbox.titles()[-1] == "Question 1: the answer"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.commands.app import Lectern
+from bot.core.app import Lectern
 from tests.conftest import TEACHER, ask, one
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.core.content.catalog import Catalog
-from bot.core.content.library import ContentLibrary
+from bot.core.course.library import ContentLibrary
 from bot.core.quiz.deck import Card, deal
 from bot.core.quiz.models import Quiz
 from tests.conftest import CONTENT, FIXTURES, ROOT

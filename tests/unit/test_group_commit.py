@@ -8,9 +8,10 @@ from typing import cast
 
 import pytest
 
-from bot.core.ports import Store, StoreUnavailable
+from bot.core.ports import StoreUnavailable
 from bot.core.quiz.group_commit import GroupCommit
 from bot.core.quiz.records import AnswerIn, AnswerOutcome
+from bot.core.quiz.store_port import Store
 from tests.conftest import NOON
 
 

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.__main__ import main
-from bot.core.content.library import ContentLibrary
 from bot.core.content.models import Cite
+from bot.core.course.library import ContentLibrary
 from bot.core.quiz.gift import convert_gift
 from bot.core.quiz.imported import quiz_document
 from bot.core.quiz.loader import load_quizzes

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.content.library import ContentLibrary
 from bot.core.content.loader import load_catalog
 from bot.core.content.problems import ContentErrors
+from bot.core.course.library import ContentLibrary
 from tests.conftest import FIXTURES, ROOT
 
 

@@ -1,7 +1,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.commands.app import Lectern
+from bot.core.app import Lectern
 from bot.core.parser import MAX_INPUT_CHARS, Parsed, ParseError, parse
 from tests.conftest import TEACHER, ask
 

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from bot.core.commands.app import Lectern
-from bot.core.content.library import ContentLibrary
+from bot.core.app import Lectern
+from bot.core.course.library import ContentLibrary
 from bot.core.messages import Actor
 from bot.core.quiz.practice import Practice, PracticeBook
 from tests.conftest import CONTENT, FIXTURES, ROOT, ask, one, right_answer
@@ -42,7 +42,8 @@ def test_quiz_list_and_info(quiz_app: Lectern) -> None:
     [
         ("/quiz", "What about quizzes?\nUsage: /quiz list | info <quiz> | start <quiz>"),
         ("/quiz frobnicate", "I don't know /quiz frobnicate."),
-        ("/quiz start timeline", "Class quizzes and leaderboards need the quiz database"),
+        ("/quiz start timeline", "Only a teacher can use /quiz start."),
+        ("/quiz answer B", "Class quizzes and leaderboards need the quiz database"),
         ("/leaderboard", "Class quizzes and leaderboards need the quiz database"),
         ("/quiz info", "Which quiz?"),
         ("/quiz info zzzzzz", "There is no quiz “zzzzzz”. The quizzes are:\n• sample"),
@@ -67,9 +68,9 @@ def test_a_whole_practice_right_then_wrong(quiz_app: Lectern) -> None:
     first = start[1]
     assert first.title == "One question of each kind · 1/7"
     assert [c.value for c in first.choices] == [
-        "/practice answer A",
-        "/practice answer B",
-        "/practice answer C",
+        "/practice answer A #p1 q1",
+        "/practice answer B #p1 q1",
+        "/practice answer C #p1 q1",
     ]
     practice = quiz_app.practices.get(("test", "s1"))
     assert practice is not None
@@ -86,7 +87,10 @@ def test_wrong_answers_explain_and_the_summary_lists_them(quiz_app: Lectern) -> 
     assert replies[0].citations[0].footnote == 7
     problem = one(quiz_app, "/practice answer maybe")
     assert problem.text == "Answer with a letter from A to B."
-    assert [c.value for c in problem.choices] == ["/practice answer A", "/practice answer B"]
+    assert [c.value for c in problem.choices] == [
+        "/practice answer A #p1 q2",
+        "/practice answer B #p1 q2",
+    ]
     replies = ask(quiz_app, "/practice skip")
     assert replies[0].text == "Skipped. The answer was A) True."
     summary = replies[1]
@@ -117,7 +121,7 @@ def test_starting_another_practice_replaces_the_first(quiz_app: Lectern) -> None
 def test_practice_book_is_bounded() -> None:
     book = PracticeBook(capacity=2)
     for user in ("a", "b", "c"):
-        book.start(("t", user), Practice("q", "Q", []))
+        book.start(("t", user), Practice(book.new_id(), "q", "Q", []))
     assert len(book) == 2 and book.get(("t", "a")) is None and book.get(("t", "c")) is not None
 
 
@@ -126,3 +130,18 @@ def test_mentions_in_answers_never_ping(quiz_app: Lectern) -> None:
     for reply in ask(quiz_app, "/practice answer @everyone <@&123> <!channel>"):
         assert "@everyone" not in reply.text and "<!channel>" not in reply.text
         assert "<@&" not in reply.text
+
+
+def test_a_click_on_a_closed_practice_question_is_refused(quiz_app: Lectern) -> None:
+    first = ask(quiz_app, "/practice sample")[1]
+    stale = first.choices[1].value  # question 1's B
+    ask(quiz_app, first.choices[0].value)  # answers question 1
+    refused = ask(quiz_app, stale)
+    assert refused[0].text == "That question has closed; question 2 of 7 is open now."
+    practice = quiz_app.practices.get(("test", "s1"))
+    assert practice is not None and practice.number == 2, "the open question is not used up"
+    assert refused[1].title == "One question of each kind · 2/7"
+    again = ask(quiz_app, "/practice sample")[1]
+    replaced = ask(quiz_app, first.choices[0].value.replace("q1", "q2"))
+    assert replaced[0].text.startswith("That question has closed"), "another practice's button"
+    assert again.choices[0].value.endswith("q1") and "#p2 " in again.choices[0].value

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.content.catalog import Catalog
-from bot.core.content.library import ContentLibrary
 from bot.core.content.loader import load_catalog
 from bot.core.content.problems import ContentErrors
+from bot.core.course.library import ContentLibrary
 from bot.core.quiz.loader import is_quiz_file, load_quizzes
 from bot.core.quiz.models import ChoiceQuestion, Quiz, WhoSaidQuestion
 from tests.conftest import FIXTURES, ROOT

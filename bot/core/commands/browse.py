@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from bot.core.commands.content_render import fact_reply
 from bot.core.commands.registry import Context
-from bot.core.commands.render import fact_reply, shorten
 from bot.core.messages import Choice, Reply
 from bot.core.parser import Parsed
-from bot.core.text import defuse_mentions
+from bot.core.text import defuse_mentions, shorten
 
 FACT_MATCH_SCORE = 45.0
 TOPIC_MATCH_SCORE = 80.0
 
 
-def fact(ctx: Context, args: Parsed) -> list[Reply]:
+async def fact(ctx: Context, args: Parsed) -> list[Reply]:
     words = args.words
     if words and words[0].casefold() == "search":
         return _search(ctx, " ".join(words[1:]))
@@ -36,7 +36,7 @@ def fact(ctx: Context, args: Parsed) -> list[Reply]:
                 ),
                 title="Fact",
                 ephemeral=True,
-                choices=tuple(Choice(t, f"/fact {t}") for t in sorted(catalog.topics)[:25]),
+                choices=tuple(Choice(t, f"/fact {t}") for t in sorted(catalog.topics)),
             )
         ]
     facts = catalog.facts_by_topic.get(topic_id, [])
@@ -73,7 +73,7 @@ def _search(ctx: Context, query: str) -> list[Reply]:
     ]
 
 
-def topics(ctx: Context, args: Parsed) -> list[Reply]:
+async def topics(ctx: Context, args: Parsed) -> list[Reply]:
     catalog = ctx.catalog
     lines = []
     for topic in sorted(catalog.topics.values(), key=lambda t: t.id):
@@ -85,10 +85,10 @@ def topics(ctx: Context, args: Parsed) -> list[Reply]:
         f"The course also has {len(catalog.quotes)} quotes from {len(catalog.people)} people, "
         f"{len(catalog.terms)} terms and {len(catalog.events)} dated events."
     )
-    return [Reply(text="\n".join(lines), title="Topics")]
+    return [Reply(text="\n".join(lines), title="Topics", pager="/topics")]
 
 
-def sources(ctx: Context, args: Parsed) -> list[Reply]:
+async def sources(ctx: Context, args: Parsed) -> list[Reply]:
     lines = []
     for number, source in enumerate(ctx.catalog.sources.values(), start=1):
         authors = " and ".join(source.authors)

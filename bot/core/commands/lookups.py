@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.core.commands.content_render import quote_reply, speaker_line
 from bot.core.commands.registry import Context
-from bot.core.commands.render import quote_reply, shorten, speaker_line
 from bot.core.messages import Choice, Field, Reply
 from bot.core.parser import Parsed
-from bot.core.text import defuse_mentions
+from bot.core.text import defuse_mentions, shorten
 
 # A single answer needs a high score and a clear lead over the runner-up; below that we offer
 # candidates, because a confident wrong attribution is worse than a short list.
@@ -17,7 +17,7 @@ MAX_QUOTES_LISTED = 10
 SURE_NAME = 85.0
 
 
-def whosaid(ctx: Context, args: Parsed) -> list[Reply]:
+async def whosaid(ctx: Context, args: Parsed) -> list[Reply]:
     catalog = ctx.catalog
     hits = [h for h in catalog.search_quotes(args.args, limit=3) if h.score >= MAYBE_SCORE]
     if not hits:
@@ -55,14 +55,14 @@ def whosaid(ctx: Context, args: Parsed) -> list[Reply]:
     ]
 
 
-def quote_by_id(ctx: Context, args: Parsed) -> list[Reply]:
+async def quote_by_id(ctx: Context, args: Parsed) -> list[Reply]:
     quote = ctx.catalog.quotes.get(args.args.strip().casefold())
     if quote is None:
         return [ctx.spec.usage_reply(f"There is no quote with the id '{shorten(args.args, 40)}'.")]
     return [quote_reply(ctx.catalog, quote, title="Quote")]
 
 
-def quotes_of(ctx: Context, args: Parsed) -> list[Reply]:
+async def quotes_of(ctx: Context, args: Parsed) -> list[Reply]:
     catalog = ctx.catalog
     exact = catalog.people_names.exact(args.args)
     matches = catalog.people_names.match(args.args)
@@ -126,11 +126,18 @@ def quotes_of(ctx: Context, args: Parsed) -> list[Reply]:
     ]
 
 
-def define(ctx: Context, args: Parsed) -> list[Reply]:
+async def define(ctx: Context, args: Parsed) -> list[Reply]:
     catalog = ctx.catalog
     if not args.args:
         listed = ", ".join(sorted((t.term for t in catalog.terms.values()), key=str.casefold))
-        return [Reply(text=f"Terms I can define: {listed}.", title="Glossary", ephemeral=True)]
+        return [
+            Reply(
+                text=f"Terms I can define: {listed}.",
+                title="Glossary",
+                ephemeral=True,
+                pager="/define",
+            )
+        ]
     key = catalog.term_names.exact(args.args)
     matches = catalog.term_names.match(args.args, cutoff=75.0)
     if key is None and matches and matches[0].score >= SURE_NAME:

@@ -9,10 +9,13 @@ from bot.core.parser import Parsed
 MAX_PROBLEMS_SHOWN = 15
 
 
-def help_(ctx: Context, args: Parsed) -> list[Reply]:
+async def help_(ctx: Context, args: Parsed) -> list[Reply]:
     if args.args:
-        name = args.args.split()[0].lstrip("/").casefold()
+        words = args.args.lstrip("/").casefold().split() or [""]
+        name = words[0]
         spec = ctx.registry.get(name)
+        sub = spec.subcommand(words[1]) if spec is not None and len(words) > 1 else None
+        spec = sub or spec
         if spec is None:
             return [
                 Reply(
@@ -23,9 +26,15 @@ def help_(ctx: Context, args: Parsed) -> list[Reply]:
         examples = "\n".join(f"  {e}" for e in spec.examples)
         details = f"\n{spec.details}" if spec.details else ""
         who = "\n(teachers only)" if spec.teacher_only else ""
+        subs = "".join(
+            f"\n  {s.usage} — {s.summary}{' (teachers)' if s.teacher_only else ''}"
+            for s in spec.subcommands
+        )
+        subs = f"\nSubcommands:{subs}" if subs else ""
         return [
             Reply(
-                text=f"{spec.summary}{details}\nUsage: {spec.usage}\nExamples:\n{examples}{who}",
+                text=f"{spec.summary}{details}\nUsage: {spec.usage}{subs}\n"
+                f"Examples:\n{examples}{who}",
                 title=f"/{spec.name}",
                 ephemeral=True,
             )
@@ -36,7 +45,7 @@ def help_(ctx: Context, args: Parsed) -> list[Reply]:
     return [Reply(text="\n".join(lines), title="Lectern commands", ephemeral=True)]
 
 
-def reload(ctx: Context, args: Parsed) -> list[Reply]:
+async def reload(ctx: Context, args: Parsed) -> list[Reply]:
     problems = ctx.library.reload()
     catalog = ctx.catalog
     if problems:

@@ -1,38 +1,48 @@
-"""How a command is declared: its name, usage, help text, examples and handler."""
+"""How a command is declared: name, usage, help, options, who may use it, who sees the answer,
+its handler, and its subcommands. The single source of /help, usage lines, dispatch and (next)
+the platforms' slash-command menus."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from bot.core.content.catalog import Catalog
-from bot.core.content.library import ContentLibrary
+from bot.core.course.library import ContentLibrary
 from bot.core.messages import Command, Reply
 from bot.core.parser import Parsed
+from bot.core.quiz.classroom import Classroom
 from bot.core.quiz.practice import PracticeBook
+from bot.core.quiz.store_port import Store
+
+# "private": only the user sees the answer (an adapter defers ephemerally); "channel": everyone.
+Visibility = Literal["private", "channel"]
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
     command: Command
-    spec: CommandSpec  # the command being handled
+    spec: CommandSpec  # the command (or subcommand) being handled
     library: ContentLibrary
     rng: random.Random
     registry: Registry
     practices: PracticeBook
+    classroom: Classroom | None = None  # class sessions need the store; None without one
+    store: Store | None = None
 
     @property
     def catalog(self) -> Catalog:
         return self.library.catalog
 
 
-Handler = Callable[[Context, Parsed], list[Reply]]
+Handler = Callable[[Context, Parsed], Awaitable[list[Reply]]]
 
 
 @dataclass(frozen=True, slots=True)
 class CommandSpec:
-    name: str
+    name: str  # "fact", or "quiz start" for a subcommand
     usage: str  # e.g. "/whosaid <fragment>"
     summary: str
     examples: tuple[str, ...]
@@ -41,6 +51,9 @@ class CommandSpec:
     teacher_only: bool = False
     options: frozenset[str] = frozenset()
     details: str = ""
+    visibility: Visibility = "channel"
+    # A group's subcommands, picked by the first word; the group's own handler takes the rest.
+    subcommands: tuple[CommandSpec, ...] = ()
 
     def usage_reply(self, problem: str) -> Reply:
         examples = "\n".join(f"  {e}" for e in self.examples)
@@ -49,6 +62,14 @@ class CommandSpec:
             title=f"/{self.name}",
             ephemeral=True,
         )
+
+    def subcommand(self, word: str) -> CommandSpec | None:
+        wanted = f"{self.name} {word.casefold()}"
+        return next((s for s in self.subcommands if s.name == wanted), None)
+
+    @property
+    def all_options(self) -> frozenset[str]:
+        return self.options.union(*(s.options for s in self.subcommands))
 
 
 class Registry:
@@ -68,3 +89,16 @@ class Registry:
 
     def names(self) -> list[str]:
         return list(self._commands)
+
+    def resolve(self, parsed: Parsed) -> tuple[CommandSpec, Parsed] | None:
+        """The spec that handles `parsed` (a subcommand when its first word names one), and the
+        arguments left for it; None for an unknown command."""
+        spec = self._commands.get(parsed.name)
+        if spec is None:
+            return None
+        words = parsed.words
+        sub = spec.subcommand(words[0]) if words else None
+        if sub is None:
+            return spec, parsed
+        rest = parsed.args[len(words[0]) :].strip()
+        return sub, replace(parsed, args=rest)

@@ -1,27 +1,36 @@
 """Class quiz sessions: one per channel, everyone plays at once, timers driven by an injected clock.
 
-The engine never sleeps. A driver (the adapter's event loop) calls `tick(now)` when
-`next_deadline()` comes; tests call it with a fake clock. Everything the engine says on its own
-goes through the Outbox; what it says in answer to a student comes back as replies.
+The engine never sleeps: the timer driver calls `tick(now)` when `next_deadline()` comes; tests
+call it with a fake clock. What the engine says on its own goes out through `Delivery`, in the
+background; what it says in answer to a student comes back as a reply at once.
+
+Each session's steps run one at a time: answers share the session's lock (so that a class's
+answers still commit together), while a reveal, a next question, a skip or a stop takes it alone
+and first waits for the answers being committed. Every step re-checks the phase once it holds
+the lock, so that a timer and the last answer cannot both reveal the same question.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
+from aiorwlock import RWLock
 from pydantic import TypeAdapter
 
-from bot.core.commands.quiz_render import card_reply
+from bot.core.delivery import Delivery, Posted
 from bot.core.messages import Actor, Channel, Field, Reply
-from bot.core.ports import MessageRef, Outbox, Store, StoreUnavailable
+from bot.core.ports import StoreUnavailable
 from bot.core.quiz.deck import Card
 from bot.core.quiz.group_commit import DEFAULT_WINDOW, GroupCommit
 from bot.core.quiz.records import AnswerIn, NewSession, ScoreRow, SessionRecord
+from bot.core.quiz.render import card_reply
 from bot.core.quiz.scoring import points
-from bot.core.text import defuse_mentions
+from bot.core.quiz.store_port import Store
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +50,6 @@ def load_cards(text: str) -> list[Card]:
     return _CARDS.validate_json(text)
 
 
-class Unplugged:
-    """The outbox until an adapter plugs itself in: posting fails loudly in the log."""
-
-    async def post(self, place: Channel, reply: Reply) -> MessageRef:
-        raise RuntimeError("no adapter is attached to the classroom")
-
-    async def edit(self, ref: MessageRef, reply: Reply) -> None:
-        raise RuntimeError("no adapter is attached to the classroom")
-
-
 @dataclass
 class Running:
     record: SessionRecord
@@ -59,11 +58,13 @@ class Running:
     phase: Phase
     deadline: datetime  # when the question closes, or when the next one follows a reveal
     opened_at: datetime
-    message: MessageRef | None = None
+    message: Posted | None = None
     players: dict[str, str] = field(default_factory=dict)  # user id -> display name
     answered: set[str] = field(default_factory=set)  # who answered the current question
     right: int = 0  # correct answers to the current question
     streaks: dict[str, int] = field(default_factory=dict)
+    lock: RWLock = field(default_factory=RWLock)
+    over: bool = False
 
     @property
     def card(self) -> Card:
@@ -72,6 +73,10 @@ class Running:
     @property
     def place(self) -> Channel:
         return self.record.place
+
+    @property
+    def position(self) -> str:
+        return f"question {self.index + 1} of {len(self.cards)}"
 
 
 def question_reply(running: Running, now: datetime) -> Reply:
@@ -85,6 +90,7 @@ def question_reply(running: Running, now: datetime) -> Reply:
         len(running.cards),
         running.record.quiz_title,
         ANSWER_COMMAND,
+        str(running.record.id),
         fields=tuple(fields),
         ephemeral=False,
     )
@@ -97,13 +103,32 @@ def _table(rows: list[ScoreRow], limit: int) -> str:
     )
 
 
+def _private(text: str) -> Reply:
+    return Reply(text=text, ephemeral=True)
+
+
 class Classroom:
-    def __init__(self, store: Store, outbox: Outbox, window: float = DEFAULT_WINDOW) -> None:
+    """The class sessions of the platforms this process serves (`platforms`)."""
+
+    def __init__(
+        self,
+        store: Store,
+        delivery: Delivery,
+        *,
+        platforms: Collection[str],
+        wake: Callable[[], None] = lambda: None,
+        window: float = DEFAULT_WINDOW,
+    ) -> None:
         self._store = store
         self._commits = GroupCommit(store, window)
-        # Public so that an adapter built after the engine (the console) can plug itself in.
-        self.outbox = outbox
+        self._delivery = delivery
+        self._platforms = frozenset(platforms)
+        self._wake = wake  # tells the timer driver that a deadline moved
         self._running: dict[tuple[str, str], Running] = {}
+
+    @property
+    def delivery(self) -> Delivery:
+        return self._delivery
 
     def running_in(self, place: Channel) -> Running | None:
         return self._running.get((place.platform, place.channel_id))
@@ -142,48 +167,88 @@ class Classroom:
         if record is None:
             current = self.running_in(place)
             status = self.status(place) if current else "A quiz is already running here."
-            return Reply(
-                text=f"A quiz is already running in this channel.\n{status}", ephemeral=True
-            )
+            return _private(f"A quiz is already running in this channel.\n{status}")
         running = Running(record, cards, 0, "asking", now, now)
         self._running[(place.platform, place.channel_id)] = running
         await self._open(running, 0, now)
-        return Reply(
-            text=defuse_mentions(
-                f"Started “{title}”: {len(cards)} questions, {seconds} s each, scoring {scoring}."
-            ),
-            ephemeral=True,
+        self._wake()
+        return _private(
+            f"Started “{title}”: {len(cards)} questions, {seconds} s each, scoring {scoring}."
         )
 
     async def _open(self, running: Running, index: int, now: datetime) -> None:
+        await self._store.advance(running.record.id, index, running.cards[index].key, now)
         running.index = index
         running.phase = "asking"
         running.opened_at = now
         running.deadline = now + timedelta(seconds=running.record.seconds)
         running.answered = set()
         running.right = 0
-        await self._store.advance(running.record.id, index, running.cards[index].key, now)
-        running.message = await self._post(running.place, question_reply(running, now))
+        running.message = self._delivery.post(running.place, question_reply(running, now))
 
     def status(self, place: Channel) -> str:
         running = self.running_in(place)
         if running is None:
             return "No quiz is running in this channel."
-        return (
-            f"“{running.record.quiz_title}”: question {running.index + 1} of "
-            f"{len(running.cards)}, {len(running.players)} players."
-        )
+        return f"“{running.record.quiz_title}”: {running.position}, {len(running.players)} players."
 
-    async def answer(self, place: Channel, student: Actor, text: str, now: datetime) -> Reply:
+    def _stale(self, running: Running | None, session: str, number: int) -> str | None:
+        """Why a click on question `number` of session `session` cannot count, if it cannot."""
+        if running is None or str(running.record.id) != session:
+            return "That quiz has ended."
+        if number == running.index + 1 and running.phase == "asking":
+            return None
+        if running.phase == "asking":
+            return f"That question has closed; {running.position} is open now."
+        return "That question has closed; the next one is coming."
+
+    async def answer(
+        self,
+        place: Channel,
+        student: Actor,
+        text: str,
+        now: datetime,
+        *,
+        session: str | None = None,
+        number: int | None = None,
+    ) -> Reply:
+        """Mark `text` for the open question; a click names its `session` and question `number`
+        and is refused, without using up the student's answer, when that question has closed."""
         running = self.running_in(place)
-        if running is None or running.phase != "asking":
-            return Reply(text="No question is open right now.", ephemeral=True)
+        if session is not None and number is not None:
+            stale = self._stale(running, session, number)
+            if stale is not None:
+                return _private(stale)
+        if running is None:
+            return _private("No question is open right now.")
+        async with running.lock.reader:
+            reply, all_in = await self._answer(running, student, text, now, session, number)
+        if all_in is not None:  # the last player answered: reveal now, unless a timer just did
+            await self._step(running, now, expect=(all_in, "asking"))
+        return reply
+
+    async def _answer(
+        self,
+        running: Running,
+        student: Actor,
+        text: str,
+        now: datetime,
+        session: str | None,
+        number: int | None,
+    ) -> tuple[Reply, int | None]:
+        """The reply, and the question's index when every player has now answered it."""
+        if running.over or running.phase != "asking":
+            return _private("No question is open right now."), None
+        if session is not None and number is not None:
+            stale = self._stale(running, session, number)
+            if stale is not None:
+                return _private(stale), None
         if student.user_id in running.answered:
-            return Reply(text="You have already answered this question.", ephemeral=True)
+            return _private("You have already answered this question."), None
         card = running.card
         verdict = card.check(text)
         if verdict.problem is not None:
-            return Reply(text=defuse_mentions(verdict.problem), ephemeral=True)
+            return _private(verdict.problem), None
         latency = max(0, int((now - running.opened_at).total_seconds() * 1000))
         streak = running.streaks.get(student.user_id, 0) + 1 if verdict.correct else 0
         earned = points(
@@ -209,44 +274,53 @@ class Classroom:
             )
         except StoreUnavailable:
             log.warning("answer not stored: the database is unavailable")
-            return Reply(
-                text="Your answer could not be saved just now: please try again.", ephemeral=True
-            )
+            return _private("Your answer could not be saved just now: please try again."), None
         running.answered.add(student.user_id)
         running.players[student.user_id] = student.display_name
         if not outcome.accepted:
-            return Reply(text="You have already answered this question.", ephemeral=True)
+            return _private("You have already answered this question."), None
         running.streaks[student.user_id] = streak
         running.right += int(verdict.correct)
         if running.message is not None:
-            await self._safely_edit(running.message, question_reply(running, now))
+            self._delivery.edit(running.message, question_reply(running, now))
         # Players join by answering, so the first question always runs its full time.
-        if running.index > 0 and running.answered >= set(running.players):
-            await self._reveal(running, now)
-        return Reply(text="Answer received.", ephemeral=True)
+        all_in = running.index > 0 and running.answered >= set(running.players)
+        return _private("Answer received."), running.index if all_in else None
 
-    async def _post(self, place: Channel, reply: Reply) -> MessageRef | None:
-        try:
-            return await self.outbox.post(place, reply)
-        except Exception:  # a platform error is logged; the quiz goes on
-            log.exception("could not post to %s %s", place.platform, place.channel_id)
-            return None
-
-    async def _safely_edit(self, ref: MessageRef, reply: Reply) -> None:
-        try:
-            await self.outbox.edit(ref, reply)
-        except Exception:  # a platform hiccup must not stop the quiz
-            log.exception("could not update the question message")
+    async def _step(
+        self, running: Running, now: datetime, expect: tuple[int, Phase] | None = None
+    ) -> None:
+        """One step of `running` under its lock alone: reveal, next question or end. With
+        `expect`, only if the session is still at that question and phase."""
+        async with running.lock.writer:
+            if running.over:
+                return
+            if expect is not None and (running.index, running.phase) != expect:
+                return
+            if expect is None and now < running.deadline:
+                return
+            try:
+                if running.phase == "asking":
+                    await self._reveal(running, now)
+                elif running.index + 1 < len(running.cards):
+                    await self._open(running, running.index + 1, now)
+                else:
+                    await self._end(running, "finished", now)
+            except StoreUnavailable:
+                # Nothing moved: try the same step again shortly, the session intact.
+                log.warning("quiz step postponed: the database is unavailable")
+                running.deadline = now + RETRY_AFTER
+        self._wake()
 
     async def _reveal(self, running: Running, now: datetime) -> None:
         card = running.card
+        scores = await self._store.scores(running.record.id)
         if running.message is not None:
             closed = question_reply(running, now)
-            await self._safely_edit(
+            self._delivery.edit(
                 running.message,
                 Reply(text=closed.text, title=closed.title, fields=(Field("Time", "closed"),)),
             )
-        scores = await self._store.scores(running.record.id)
         answered = len(running.answered)
         lines = [
             f"The answer: {card.answer_text}",
@@ -255,11 +329,11 @@ class Classroom:
         ]
         if scores:
             lines += ["Top 5:", _table(scores, 5)]
-        await self._post(
+        self._delivery.post(
             running.place,
             Reply(
-                text=defuse_mentions("\n".join(lines)),
-                title=defuse_mentions(f"Question {running.index + 1}: the answer"),
+                text="\n".join(lines),
+                title=f"Question {running.index + 1}: the answer",
                 citations=(card.citation,),
             ),
         )
@@ -269,46 +343,44 @@ class Classroom:
 
     async def tick(self, now: datetime) -> None:
         """Close questions whose time is up and move on after reveals."""
-        for running in list(self._running.values()):
-            if now < running.deadline:
-                continue
-            try:
-                await self._step(running, now)
-            except StoreUnavailable:
-                # Nothing moved: try the same step again shortly, the session intact.
-                log.warning("quiz step postponed: the database is unavailable")
-                running.deadline = now + RETRY_AFTER
-
-    async def _step(self, running: Running, now: datetime) -> None:
-        if running.phase == "asking":
-            await self._reveal(running, now)
-        elif running.index + 1 < len(running.cards):
-            await self._open(running, running.index + 1, now)
-        else:
-            await self._end(running, "finished", now)
+        due = [r for r in self._running.values() if r.deadline <= now]
+        results = await asyncio.gather(*(self._step(r, now) for r in due), return_exceptions=True)
+        for running, result in zip(due, results, strict=True):
+            if isinstance(result, Exception):  # one session's fault must not stop the others
+                log.error("quiz step failed in %s", running.place.channel_id, exc_info=result)
 
     async def skip(self, place: Channel, now: datetime) -> Reply:
         running = self.running_in(place)
         if running is None:
-            return Reply(text="No quiz is running in this channel.", ephemeral=True)
-        if running.phase == "asking":
-            await self._reveal(running, now)
-        running.deadline = now
-        await self.tick(now)
-        return Reply(text="Skipped.", ephemeral=True)
+            return _private("No quiz is running in this channel.")
+        index = running.index
+        await self._step(running, now, expect=(index, "asking"))  # reveal, if still asking
+        await self._step(running, now, expect=(index, "revealed"))  # and move on
+        return _private("Skipped.")
 
     async def stop(self, place: Channel, now: datetime) -> Reply:
         running = self.running_in(place)
         if running is None:
-            return Reply(text="No quiz is running in this channel.", ephemeral=True)
-        await self._end(running, "stopped", now)
-        return Reply(text="Stopped.", ephemeral=True)
+            return _private("No quiz is running in this channel.")
+        async with running.lock.writer:
+            if running.over:
+                return _private("No quiz is running in this channel.")
+            await self._end(running, "stopped", now)
+        self._wake()
+        return _private("Stopped.")
 
     async def _end(
         self, running: Running, status: Literal["finished", "stopped"], now: datetime
     ) -> None:
-        self._running.pop((running.place.platform, running.place.channel_id), None)
         await self._store.finish(running.record.id, status, now)
+        running.over = True
+        self._running.pop((running.place.platform, running.place.channel_id), None)
+        if running.message is not None and running.phase == "asking":
+            closed = question_reply(running, now)
+            self._delivery.edit(
+                running.message,
+                Reply(text=closed.text, title=closed.title, fields=(Field("Time", "closed"),)),
+            )
         scores = await self._store.scores(running.record.id)
         if scores:
             podium = "\n".join(
@@ -319,18 +391,15 @@ class Classroom:
         else:
             text = "Nobody answered."
         ending = "finished" if status == "finished" else "was stopped"
-        await self._post(
-            running.place,
-            Reply(
-                text=defuse_mentions(text),
-                title=defuse_mentions(f"“{running.record.quiz_title}” {ending}"),
-            ),
+        self._delivery.post(
+            running.place, Reply(text=text, title=f"“{running.record.quiz_title}” {ending}")
         )
 
     async def resume(self, now: datetime) -> int:
-        """After a restart: every running session resumes at its question with a fresh timer."""
+        """After a restart: every running session of this process's platforms resumes at its
+        question with a fresh timer."""
         resumed = 0
-        for record in await self._store.all_running():
+        for record in await self._store.all_running(self._platforms):
             cards = load_cards(record.cards)
             index = max(record.current, 0)
             running = Running(record, cards, index, "asking", now, now)
@@ -340,17 +409,16 @@ class Classroom:
                 row.user_id for row in await self._store.answers(record.id) if row.question == index
             }
             self._running[(record.place.platform, record.place.channel_id)] = running
-            await self._post(
+            self._delivery.post(
                 record.place,
                 Reply(
-                    text=defuse_mentions(
-                        f"The bot restarted: “{record.quiz_title}” resumes at question "
-                        f"{index + 1} with a fresh timer. Scores so far are kept."
-                    ),
+                    text=f"The bot restarted: “{record.quiz_title}” resumes at question "
+                    f"{index + 1} with a fresh timer. Scores so far are kept.",
                     title="Quiz resumed",
                 ),
             )
             await self._open(running, index, now)
             running.answered = answered
             resumed += 1
+        self._wake()
         return resumed

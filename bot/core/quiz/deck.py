@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from bot.core.commands.render import human_date, shorten
 from bot.core.content.catalog import Catalog
 from bot.core.messages import Citation
 from bot.core.quiz.matching import matches_number, matches_text, normalize
@@ -27,6 +26,7 @@ from bot.core.quiz.models import (
     WhenQuestion,
     WhoSaidQuestion,
 )
+from bot.core.text import human_date, shorten
 
 LETTERS = "ABCDE"
 CardKind = Literal["choice", "truefalse", "short", "numeric"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from bot.core.ports import Store
 from bot.core.quiz.records import AnswerIn, AnswerOutcome
+from bot.core.quiz.store_port import Store
 
 DEFAULT_WINDOW = 0.002  # seconds to wait for more answers before committing
 MAX_BATCH = 1000

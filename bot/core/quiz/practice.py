@@ -6,6 +6,7 @@ scores and storage, are a different engine.
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ MAX_PRACTICES = 10_000  # the oldest practice is dropped beyond this, to bound m
 
 @dataclass
 class Practice:
+    id: str  # what its choices name ("/practice answer B #p3 q2"), unique in this process
     quiz_id: str
     title: str
     cards: list[Card]
@@ -74,6 +76,10 @@ class PracticeBook:
     def __init__(self, capacity: int = MAX_PRACTICES) -> None:
         self._capacity = capacity
         self._practices: OrderedDict[tuple[str, str], Practice] = OrderedDict()
+        self._ids = itertools.count(1)
+
+    def new_id(self) -> str:
+        return f"p{next(self._ids)}"
 
     def __len__(self) -> int:
         return len(self._practices)

@@ -1,5 +1,5 @@
 """/quiz start|answer|skip|stop|status|results and /leaderboard: class sessions, which need the
-Store and the Outbox and so are handled asynchronously."""
+class engine and its store."""
 
 from __future__ import annotations
 
@@ -8,27 +8,29 @@ import io
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.core.commands.quizzes import find_quiz
+from bot.core.commands.quiz_browse import find_quiz, no_store
 from bot.core.commands.registry import Context
-from bot.core.commands.render import shorten
 from bot.core.messages import Attachment, Channel, Reply
 from bot.core.parser import Parsed
-from bot.core.ports import Store, StoreUnavailable
+from bot.core.ports import StoreUnavailable
 from bot.core.quiz.classroom import Classroom, load_cards
 from bot.core.quiz.deck import deal
 from bot.core.quiz.models import Quiz
+from bot.core.quiz.render import unbind
 from bot.core.quiz.scoring import SCORING_MODES
-from bot.core.text import defuse_mentions
+from bot.core.quiz.store_port import Store
+from bot.core.text import shorten
 
-CLASS_ACTIONS = frozenset({"start", "answer", "skip", "stop", "status", "results"})
-TEACHER_ACTIONS = frozenset({"start", "skip", "stop", "results"})
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 MIN_SECONDS, MAX_SECONDS = 2, 600
 MAX_QUESTIONS = 100
 
 
 def _private(text: str) -> list[Reply]:
-    return [Reply(text=defuse_mentions(text), ephemeral=True)]
+    return [Reply(text=text, ephemeral=True)]
+
+
+UNREACHABLE = "The quiz database is not reachable just now: please try again shortly."
 
 
 def _number(value: str | None, low: int, high: int) -> int | str | None:
@@ -39,38 +41,80 @@ def _number(value: str | None, low: int, high: int) -> int | str | None:
     return int(value)
 
 
-async def quiz_action(
-    ctx: Context, args: Parsed, classroom: Classroom, store: Store
-) -> list[Reply]:
-    words = args.words
-    action = words[0].casefold()
-    now = ctx.command.at
-    place = ctx.command.channel
-    if action in TEACHER_ACTIONS and not ctx.command.actor.is_teacher:
-        return _private(f"Only a teacher can use /quiz {action}.")
+def _engine(ctx: Context) -> tuple[Classroom, Store] | None:
+    if ctx.classroom is None or ctx.store is None:
+        return None
+    return ctx.classroom, ctx.store
+
+
+async def start(ctx: Context, args: Parsed) -> list[Reply]:
+    engine = _engine(ctx)
+    if engine is None:
+        return no_store()
     try:
-        if action == "start":
-            return await _start(ctx, args, classroom, place, now)
-        if action == "answer":
-            text = args.args[len(words[0]) :].strip()
-            if not text:
-                return [ctx.spec.usage_reply("What is your answer? /quiz answer B")]
-            return [await classroom.answer(place, ctx.command.actor, text, now)]
-        if action == "skip":
-            return [await classroom.skip(place, now)]
-        if action == "stop":
-            return [await classroom.stop(place, now)]
-        if action == "status":
-            return _private(classroom.status(place))
-        return await _results(ctx, words[1:], store, place)
+        return await _start(ctx, args, engine[0], ctx.command.channel, ctx.command.at)
     except StoreUnavailable:
-        return _private("The quiz database is not reachable just now: please try again shortly.")
+        return _private(UNREACHABLE)
+
+
+async def answer(ctx: Context, args: Parsed) -> list[Reply]:
+    engine = _engine(ctx)
+    if engine is None:
+        return no_store()
+    text, session, number = unbind(args.args)
+    if not text:
+        return [ctx.spec.usage_reply("What is your answer? /quiz answer B")]
+    command = ctx.command
+    try:
+        reply = await engine[0].answer(
+            command.channel, command.actor, text, command.at, session=session, number=number
+        )
+    except StoreUnavailable:
+        return _private(UNREACHABLE)
+    return [reply]
+
+
+async def skip(ctx: Context, args: Parsed) -> list[Reply]:
+    engine = _engine(ctx)
+    if engine is None:
+        return no_store()
+    try:
+        return [await engine[0].skip(ctx.command.channel, ctx.command.at)]
+    except StoreUnavailable:
+        return _private(UNREACHABLE)
+
+
+async def stop(ctx: Context, args: Parsed) -> list[Reply]:
+    engine = _engine(ctx)
+    if engine is None:
+        return no_store()
+    try:
+        return [await engine[0].stop(ctx.command.channel, ctx.command.at)]
+    except StoreUnavailable:
+        return _private(UNREACHABLE)
+
+
+async def status(ctx: Context, args: Parsed) -> list[Reply]:
+    engine = _engine(ctx)
+    if engine is None:
+        return no_store()
+    return _private(engine[0].status(ctx.command.channel))
+
+
+async def results(ctx: Context, args: Parsed) -> list[Reply]:
+    engine = _engine(ctx)
+    if engine is None:
+        return no_store()
+    try:
+        return await _results(ctx, args.words, engine[1], ctx.command.channel)
+    except StoreUnavailable:
+        return _private(UNREACHABLE)
 
 
 async def _start(
     ctx: Context, args: Parsed, classroom: Classroom, place: Channel, now: datetime
 ) -> list[Reply]:
-    name = " ".join(args.words[1:])
+    name = args.args
     if not name:
         return [ctx.spec.usage_reply("Which quiz? /quiz list shows them.")]
     found = find_quiz(ctx, name)
@@ -142,7 +186,7 @@ async def _results(ctx: Context, words: list[str], store: Store, place: Channel)
     day = chosen.started_at.strftime("%Y-%m-%d")
     return [
         Reply(
-            text=defuse_mentions(
+            text=(
                 f"Results of #{chosen.id} “{chosen.quiz_title}” ({day}, {chosen.status}): "
                 f"{len(scores)} students, {len(answers)} answers."
             ),
@@ -157,7 +201,10 @@ async def _results(ctx: Context, words: list[str], store: Store, place: Channel)
     ]
 
 
-async def leaderboard(ctx: Context, args: Parsed, store: Store) -> list[Reply]:
+async def leaderboard(ctx: Context, args: Parsed) -> list[Reply]:
+    if ctx.store is None:
+        return no_store()
+    store = ctx.store
     period = args.options.get("period", "all").casefold()
     if period not in PERIODS:
         return [ctx.spec.usage_reply("period: must be week, month or all.")]
@@ -183,7 +230,7 @@ async def leaderboard(ctx: Context, args: Parsed, store: Store) -> list[Reply]:
             limit=10,
         )
     except StoreUnavailable:
-        return _private("The quiz database is not reachable just now: please try again shortly.")
+        return _private(UNREACHABLE)
     where = "this channel" if scope == "channel" else "this server"
     what = f" in {quiz_id}" if quiz_id else ""
     title = f"Leaderboard: {where}{what}, {period if period != 'all' else 'all time'}"
@@ -194,4 +241,4 @@ async def leaderboard(ctx: Context, args: Parsed, store: Store) -> list[Reply]:
         f"{row.sessions} quiz{'zes' if row.sessions != 1 else ''})"
         for n, row in enumerate(rows, start=1)
     ]
-    return [Reply(text=defuse_mentions("\n".join(lines)), title=defuse_mentions(title))]
+    return [Reply(text=("\n".join(lines)), title=title)]

@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
-
 from bot.core.content.catalog import Catalog
 from bot.core.content.models import Fact, Quote
 from bot.core.messages import Field, Reply
-from bot.core.text import defuse_mentions
-
-
-def human_date(value: str) -> str:
-    """'2002' -> '2002', '2005-10' -> 'October 2005', '2002-05-28' -> '28 May 2002'."""
-    parts = value.split("-")
-    if len(parts) == 2:
-        return f"{calendar.month_name[int(parts[1])]} {parts[0]}"
-    if len(parts) == 3:
-        return f"{int(parts[2])} {calendar.month_name[int(parts[1])]} {parts[0]}"
-    return value
-
-
-def shorten(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+from bot.core.text import defuse_mentions, human_date
 
 
 def speaker_line(catalog: Catalog, quote: Quote) -> str:

@@ -1,0 +1,147 @@
+"""/practice: one student works through a quiz alone, untimed, privately."""
+
+from __future__ import annotations
+
+from bot.core.commands.quiz_browse import find_quiz, not_found, quiz_list_reply
+from bot.core.commands.registry import Context
+from bot.core.messages import Choice, Reply
+from bot.core.parser import Parsed
+from bot.core.quiz.deck import deal
+from bot.core.quiz.models import Quiz
+from bot.core.quiz.practice import Practice
+from bot.core.quiz.render import card_reply, unbind, verdict_reply
+from bot.core.text import shorten
+
+PRACTICE_ANSWER = "/practice answer"
+MAX_PRACTICE_QUESTIONS = 100
+
+
+def _key(ctx: Context) -> tuple[str, str]:
+    actor = ctx.command.actor
+    return actor.platform, actor.user_id
+
+
+def _next_or_end(practice: Practice) -> Reply:
+    card = practice.current
+    if card is not None:
+        return card_reply(
+            card, practice.number, practice.total, practice.title, PRACTICE_ANSWER, practice.id
+        )
+    return _summary(practice)
+
+
+def _summary(practice: Practice) -> Reply:
+    answered = practice.total - practice.skipped
+    share = practice.right / practice.total
+    verdict = "Excellent!" if share >= 0.9 else "Well done." if share >= 0.6 else "Keep at it."
+    lines = [
+        f"You got {practice.right} of {practice.total} right ({share:.0%}). {verdict}",
+        f"Best streak: {practice.best_streak}.",
+    ]
+    if practice.skipped:
+        lines.append(f"Answered {answered}, skipped {practice.skipped}.")
+    if practice.missed:
+        lines.append("To review:")
+        lines += [f"• {shorten(c.prompt, 80)} → {c.answer_text}" for c in practice.missed[:10]]
+    return Reply(
+        text="\n".join(lines),
+        title=f"{practice.title}: finished",
+        choices=(Choice("Again", f"/practice {practice.quiz_id}"),),
+        ephemeral=True,
+    )
+
+
+def _start(ctx: Context, name: str, count_option: str | None) -> list[Reply]:
+    found = find_quiz(ctx, name)
+    if not isinstance(found, Quiz):
+        return [not_found(ctx, name, found, "/practice")]
+    count: int | None = None
+    if count_option is not None:
+        if not count_option.isdigit() or not 1 <= int(count_option) <= MAX_PRACTICE_QUESTIONS:
+            return [
+                ctx.spec.usage_reply(
+                    f"questions: must be a number from 1 to {MAX_PRACTICE_QUESTIONS}."
+                )
+            ]
+        count = min(int(count_option), found.size)
+    cards = deal(found, ctx.catalog, ctx.rng, count=count)
+    practice = Practice(ctx.practices.new_id(), found.id, found.title, cards)
+    replaced = ctx.practices.start(_key(ctx), practice)
+    intro = f"Practising “{found.title}”: {len(cards)} questions, no timer, only you see them."
+    if replaced is not None and not replaced.finished:
+        intro += f" (Your practice of “{replaced.title}” was stopped.)"
+    intro += (
+        f" Answer with the buttons or {PRACTICE_ANSWER} <answer>; /practice skip, /practice stop."
+    )
+    return [Reply(text=intro, ephemeral=True), _next_or_end(practice)]
+
+
+def _running(ctx: Context) -> Practice | Reply:
+    practice = ctx.practices.get(_key(ctx))
+    if practice is None or practice.finished:
+        return Reply(
+            text="You are not practising a quiz. Start one with /practice <quiz> "
+            "(/quiz list shows them).",
+            ephemeral=True,
+        )
+    return practice
+
+
+async def practice_answer(ctx: Context, args: Parsed) -> list[Reply]:
+    running = _running(ctx)
+    if isinstance(running, Reply):
+        return [running]
+    card = running.current
+    assert card is not None
+    typed, owner, number = unbind(args.args)
+    if owner is not None and (owner != running.id or number != running.number):
+        return [
+            Reply(
+                text="That question has closed; question "
+                f"{running.number} of {running.total} is open now.",
+                ephemeral=True,
+            ),
+            _next_or_end(running),
+        ]
+    if not typed:
+        return [ctx.spec.usage_reply(f"Answer with {card.how_to_answer()}: /practice answer B")]
+    card, verdict = running.answer(typed)
+    if verdict.problem is not None:
+        again = _next_or_end(running)
+        return [Reply(text=verdict.problem, choices=again.choices, ephemeral=True)]
+    replies = [verdict_reply(card, verdict), _next_or_end(running)]
+    if running.finished:
+        ctx.practices.end(_key(ctx))
+    return replies
+
+
+async def practice_skip(ctx: Context, args: Parsed) -> list[Reply]:
+    running = _running(ctx)
+    if isinstance(running, Reply):
+        return [running]
+    skipped = running.skip()
+    replies = [
+        Reply(text=f"Skipped. The answer was {skipped.answer_text}.", ephemeral=True),
+        _next_or_end(running),
+    ]
+    if running.finished:
+        ctx.practices.end(_key(ctx))
+    return replies
+
+
+async def practice_stop(ctx: Context, args: Parsed) -> list[Reply]:
+    running = _running(ctx)
+    if isinstance(running, Reply):
+        return [running]
+    ctx.practices.end(_key(ctx))
+    return [_summary(running)]
+
+
+async def practice(ctx: Context, args: Parsed) -> list[Reply]:
+    """/practice <quiz> starts one; /practice alone shows the current question, or the quizzes."""
+    if not args.args:
+        current = ctx.practices.get(_key(ctx))
+        if current is not None and not current.finished:
+            return [_next_or_end(current)]
+        return quiz_list_reply(ctx)
+    return _start(ctx, args.args, args.options.get("questions"))

@@ -1,0 +1,1 @@
+"""The course as a bot serves it: content and quizzes together, reloadable; coverage reports."""

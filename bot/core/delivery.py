@@ -1,0 +1,154 @@
+"""Delivery: what the core says on its own reaches each platform in the background.
+
+Posts go out in order, one at a time per channel, so that a slow or hanging platform holds up
+only its own channel and never a step of the engine or a reply to a user. Edits of one message
+are coalesced: at most one in flight and one per the platform's `Limits.edit_seconds`, the
+latest state wins, and the last edit asked for is always sent (a question's "closed" edit is
+never dropped).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any
+
+from bot.core.fit import CONSOLE, fit, fit_one
+from bot.core.messages import Channel, Limits, Person, Reply
+from bot.core.ports import Clock, MessageRef, Outbox
+
+log = logging.getLogger(__name__)
+
+EDIT_INTERVAL = 0.0  # the least seconds between two edits of one message, beyond the platform's
+CALL_TIMEOUT = 30.0  # a platform call that hangs longer is given up, so its channel moves on
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class Posted:
+    """A message on its way. `ref` is set once the platform has taken it (None if it failed)."""
+
+    def __init__(self, to: Channel | Person) -> None:
+        self.to = to
+        self.ref: MessageRef | None = None
+        self.done = asyncio.Event()
+        self.latest: Reply | None = None  # the newest edit not yet sent
+        self.last_edit: float | None = None  # clock time (s) of the last edit sent
+        self.pumping = False
+
+
+def _key(to: Channel | Person) -> tuple[str, str, str]:
+    if isinstance(to, Channel):
+        return to.platform, "channel", to.channel_id
+    return to.platform, "person", to.user_id
+
+
+class Delivery:
+    def __init__(
+        self,
+        outboxes: Mapping[str, Outbox],
+        clock: Clock,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        edit_interval: float = EDIT_INTERVAL,
+        call_timeout: float = CALL_TIMEOUT,
+    ) -> None:
+        self._outboxes = dict(outboxes)
+        self._clock = clock
+        self._sleep = sleep
+        self._edit_interval = edit_interval
+        self._call_timeout = call_timeout
+        self._queues: dict[tuple[str, str, str], deque[tuple[Posted, Reply]]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def platforms(self) -> frozenset[str]:
+        return frozenset(self._outboxes)
+
+    def limits(self, platform: str) -> Limits:
+        outbox = self._outboxes.get(platform)
+        return outbox.limits if outbox is not None else CONSOLE
+
+    def post(self, to: Channel | Person, reply: Reply) -> Posted:
+        """Queue `reply` for `to`; returns at once."""
+        posted = Posted(to)
+        key = _key(to)
+        queue = self._queues.get(key)
+        if queue is None:  # no worker for this channel: start one, it ends when the queue does
+            queue = self._queues[key] = deque()
+            self._spawn(self._work(key, queue))
+        queue.append((posted, reply))
+        return posted
+
+    def edit(self, posted: Posted, reply: Reply) -> None:
+        """Ask for `posted` to show `reply`; returns at once. Newer edits replace older ones."""
+        posted.latest = reply
+        if not posted.pumping:
+            posted.pumping = True
+            self._spawn(self._pump(posted))
+
+    async def drain(self) -> None:
+        """Wait until everything queued so far has been delivered (or has failed)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _call(self, what: str, to: Channel | Person, work: Awaitable[Any]) -> Any:
+        """One platform call; a failure is logged and the channel moves on."""
+        try:
+            async with asyncio.timeout(self._call_timeout):
+                return await work
+        except Exception:  # a platform error must never stop a quiz or another channel
+            log.exception("could not %s to %s %s", what, to.platform, _key(to)[2])
+            return None
+
+    async def _work(self, key: tuple[str, str, str], queue: deque[tuple[Posted, Reply]]) -> None:
+        try:
+            while queue:
+                posted, reply = queue[0]
+                outbox = self._outboxes.get(posted.to.platform)
+                if outbox is None:
+                    log.error("no outbox for platform %r", posted.to.platform)
+                else:
+                    for part in fit(reply, outbox.limits):
+                        # The part with the choices (the last) is the one later edits change.
+                        posted.ref = await self._call(
+                            "post", posted.to, outbox.post(posted.to, part)
+                        )
+                posted.done.set()
+                queue.popleft()
+        finally:
+            self._queues.pop(key, None)
+            for posted, _ in queue:  # cancelled: let waiting edits give up
+                posted.done.set()
+
+    async def _pump(self, posted: Posted) -> None:
+        try:
+            await posted.done.wait()
+            outbox = self._outboxes.get(posted.to.platform)
+            while posted.latest is not None and posted.ref is not None and outbox is not None:
+                if posted.last_edit is not None:
+                    interval = max(self._edit_interval, outbox.limits.edit_seconds)
+                    wait = posted.last_edit + interval - self._seconds()
+                    if wait > 0:
+                        await self._sleep(wait)
+                reply, posted.latest = posted.latest, None
+                posted.last_edit = self._seconds()
+                await self._call(
+                    "edit", posted.to, outbox.edit(posted.ref, fit_one(reply, outbox.limits))
+                )
+        finally:
+            posted.pumping = False
+
+    def _seconds(self) -> float:
+        return self._clock.now().timestamp()
