@@ -46,6 +46,7 @@ CONSOLE = Limits(
     choices=50,
     choice_label_chars=200,
     choice_value_chars=500,
+    edit_seconds=0.0,  # a terminal has no rate limit
 )
 
 CONT = " (cont.)"

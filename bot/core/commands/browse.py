@@ -6,7 +6,7 @@ from bot.core.commands.content_render import fact_reply
 from bot.core.commands.registry import Context
 from bot.core.messages import Choice, Reply
 from bot.core.parser import Parsed
-from bot.core.text import defuse_mentions, shorten
+from bot.core.text import shorten
 
 FACT_MATCH_SCORE = 45.0
 TOPIC_MATCH_SCORE = 80.0
@@ -30,7 +30,7 @@ async def fact(ctx: Context, args: Parsed) -> list[Reply]:
         topics = ", ".join(sorted(catalog.topics))
         return [
             Reply(
-                text=defuse_mentions(
+                text=(
                     f"There is no topic “{shorten(args.args, 40)}”. Topics: {topics}.\n"
                     "To look something up, use /fact search <words>."
                 ),
@@ -55,7 +55,7 @@ def _search(ctx: Context, query: str) -> list[Reply]:
     if not hits:
         return [
             Reply(
-                text=defuse_mentions(
+                text=(
                     f"No fact in the course matches “{shorten(query, 80)}”. "
                     "Try other words, or /topics to browse."
                 ),
@@ -66,7 +66,7 @@ def _search(ctx: Context, query: str) -> list[Reply]:
     lines = [f"{n}. {h.item.text}" for n, h in enumerate(hits, start=1)]
     return [
         Reply(
-            text=defuse_mentions("\n".join(lines)),
+            text="\n".join(lines),
             title=f"Facts matching “{shorten(query, 60)}”",
             citations=tuple(catalog.citation(h.item.cite) for h in hits),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.content.catalog import Catalog
 from bot.core.content.models import Fact, Quote
 from bot.core.messages import Field, Reply
-from bot.core.text import defuse_mentions, human_date
+from bot.core.text import human_date
 
 
 def speaker_line(catalog: Catalog, quote: Quote) -> str:
@@ -20,9 +20,9 @@ def speaker_line(catalog: Catalog, quote: Quote) -> str:
 
 
 def quote_reply(catalog: Catalog, quote: Quote, title: str = "Who said it?") -> Reply:
-    fields = (Field("Context", defuse_mentions(quote.context)),) if quote.context else ()
+    fields = (Field("Context", quote.context),) if quote.context else ()
     return Reply(
-        text=defuse_mentions(f"“{quote.text}”\n{speaker_line(catalog, quote)}"),
+        text=f"“{quote.text}”\n{speaker_line(catalog, quote)}",
         title=title,
         fields=fields,
         citations=(catalog.citation(quote.cite),),
@@ -33,7 +33,7 @@ def fact_reply(catalog: Catalog, fact: Fact, title: str) -> Reply:
     citation = catalog.citation(fact.cite)
     topics = ", ".join(catalog.topics[t].title for t in fact.topics)
     return Reply(
-        text=defuse_mentions(fact.text),
+        text=fact.text,
         title=title,
         fields=(Field("Topics", topics, inline=True),),
         citations=(citation,),

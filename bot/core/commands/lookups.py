@@ -6,7 +6,7 @@ from bot.core.commands.content_render import quote_reply, speaker_line
 from bot.core.commands.registry import Context
 from bot.core.messages import Choice, Field, Reply
 from bot.core.parser import Parsed
-from bot.core.text import defuse_mentions, shorten
+from bot.core.text import shorten
 
 # A single answer needs a high score and a clear lead over the runner-up; below that we offer
 # candidates, because a confident wrong attribution is worse than a short list.
@@ -23,7 +23,7 @@ async def whosaid(ctx: Context, args: Parsed) -> list[Reply]:
     if not hits:
         return [
             Reply(
-                text=defuse_mentions(
+                text=(
                     f"No quote in the course matches “{shorten(args.args, 80)}”. "
                     "Try a few distinctive words from it, or /quotes <person> to browse a "
                     "speaker's quotes."
@@ -45,9 +45,7 @@ async def whosaid(ctx: Context, args: Parsed) -> list[Reply]:
         choices.append(Choice(label=person, value=f"/quote {quote.id}"))
     return [
         Reply(
-            text=defuse_mentions(
-                "I am not sure which quote you mean. Is it one of these?\n" + "\n".join(lines)
-            ),
+            text=("I am not sure which quote you mean. Is it one of these?\n" + "\n".join(lines)),
             title="Who said it? (possible matches)",
             choices=tuple(choices),
             citations=tuple(catalog.citation(h.item.cite) for h in hits),
@@ -74,7 +72,7 @@ async def quotes_of(ctx: Context, args: Parsed) -> list[Reply]:
         if not matches:
             return [
                 Reply(
-                    text=defuse_mentions(
+                    text=(
                         f"Nobody called “{shorten(args.args, 60)}” is in the course. "
                         "Try a surname, e.g. /quotes putin."
                     ),
@@ -119,7 +117,7 @@ async def quotes_of(ctx: Context, args: Parsed) -> list[Reply]:
         lines.append(f"… and {len(quotes) - len(shown)} more.")
     return [
         Reply(
-            text=defuse_mentions("\n".join(lines)),
+            text="\n".join(lines),
             title=f"Quotes of {person.name} ({len(quotes)})",
             citations=tuple(catalog.citation(q.cite) for q in shown),
         )
@@ -156,7 +154,7 @@ async def define(ctx: Context, args: Parsed) -> list[Reply]:
             ]
         return [
             Reply(
-                text=defuse_mentions(
+                text=(
                     f"I have no definition of “{shorten(args.args, 40)}”. "
                     "Type /define alone for the list of terms."
                 ),
@@ -168,7 +166,7 @@ async def define(ctx: Context, args: Parsed) -> list[Reply]:
     title = f"{term.term} — {term.expansion}" if term.expansion else term.term
     return [
         Reply(
-            text=defuse_mentions(term.definition),
+            text=term.definition,
             title=title,
             citations=(catalog.citation(term.cite),),
         )

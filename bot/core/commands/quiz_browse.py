@@ -9,7 +9,7 @@ from bot.core.content.catalog import NameIndex
 from bot.core.messages import Choice, Field, Reply
 from bot.core.parser import Parsed
 from bot.core.quiz.models import Generated, Quiz
-from bot.core.text import defuse_mentions, shorten
+from bot.core.text import shorten
 
 QUIZ_MATCH_SCORE = 75.0
 
@@ -35,7 +35,7 @@ def not_found(ctx: Context, name: str, candidates: list[Quiz], command: str) -> 
     lines = [f"There is no quiz “{shorten(name, 40)}”. {lead}"]
     lines += [f"• {q.id}: {q.title}" for q in shown]
     return Reply(
-        text=defuse_mentions("\n".join(lines)),
+        text="\n".join(lines),
         title="Quizzes",
         choices=tuple(Choice(q.title, f"{command} {q.id}") for q in shown),
         ephemeral=True,
@@ -59,7 +59,7 @@ def quiz_list_reply(ctx: Context) -> list[Reply]:
     lines.append("/quiz info <quiz> tells more; /practice <quiz> lets you try one alone.")
     return [
         Reply(
-            text=defuse_mentions("\n".join(lines)),
+            text="\n".join(lines),
             title=f"Quizzes ({len(quizzes)})",
             choices=tuple(Choice(q.title, f"/quiz info {q.id}") for q in quizzes),
             pager="/quiz list",
@@ -94,8 +94,8 @@ def _quiz_info(ctx: Context, name: str) -> list[Reply]:
         fields.append(Field("Topics", topics))
     return [
         Reply(
-            text=defuse_mentions(quiz.description or quiz.title),
-            title=defuse_mentions(f"{quiz.title} ({quiz.id})"),
+            text=quiz.description or quiz.title,
+            title=f"{quiz.title} ({quiz.id})",
             fields=tuple(fields),
             choices=(Choice("Practise it alone", f"/practice {quiz.id}"),),
         )
