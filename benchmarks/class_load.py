@@ -1,0 +1,403 @@
+"""Class quizzes under load in one process: reveal delay and answer latency. Prints figures.
+
+    .venv/bin/python benchmarks/class_load.py [--sessions 1000] [--students 30] [--seconds 5]
+        [--questions 2] [--platform-ms 20] [--postgres URL] [--json]
+
+1,000 class quizzes run at once in one process (one channel each, started within the first
+second), 30 students each, answering every question at a random moment within its time. The bot
+is the one `bootstrap.assemble` wires, in real time: the system clock, the real event loop and
+the real timer driver (`Timers.run`) firing the deadlines, on SQLite (a temporary WAL file) or,
+with `--postgres URL`, on a fresh PostgreSQL database created for the run and dropped after.
+The outbox stands in for a platform that takes `--platform-ms` per call; delivery calls it in
+the background, so that latency must not show in the engine's figures.
+
+Figures (aims: both p99 under 50 ms):
+
+- answer -> reply: time spent in `Classroom.answer`, i.e. until the student's answer is
+  committed and acknowledged. From question 2 on, the last answer of a class closes the
+  question, so its call includes that reveal.
+- deadline -> reveal, for question 1 (which always runs its full time, so its reveal is
+  always the timer's): from the question's deadline to the reveal being handed to
+  `Delivery.post` (the engine's part), and to the outbox's `post` being called (the platform
+  call, one background hop later). Also, as a diagnosis, from the deadline to the timer
+  driver's tick that saw it due.
+
+Runs on one core where the OS allows it (`--no-pin` not to); the database server's own
+processes are not pinned. This is a benchmark, not a test: it exits 0 whether the aims are met
+or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import math
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.bootstrap import Bot, SystemClock, assemble
+from bot.core.course.library import ContentLibrary
+from bot.core.delivery import Posted
+from bot.core.fit import DISCORD
+from bot.core.messages import Actor, Channel, Person, Reply
+from bot.core.ports import MessageRef
+from bot.core.quiz.deck import LETTERS, Card, deal
+from bot.store.sql_store import SqlStore
+
+ROOT = Path(__file__).resolve().parent.parent
+PLATFORM = "bench"
+QUIZ = "timeline"
+AIM_MS = 50.0
+ANSWER_SHARE = 0.9  # students answer within this share of a question's time
+LAG_STEP = 0.01  # seconds between two probes of the event loop's lag
+
+
+def _percentile(values: list[float], share: float) -> float:
+    """Nearest rank: the smallest value with at least `share` of the values at or below it."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _summary(values: list[float]) -> dict[str, float | int | None]:
+    if not values:
+        return {"count": 0, "p50_ms": None, "p99_ms": None, "max_ms": None}
+    return {
+        "count": len(values),
+        "p50_ms": round(_percentile(values, 0.5), 2),
+        "p99_ms": round(_percentile(values, 0.99), 2),
+        "max_ms": round(max(values), 2),
+    }
+
+
+@dataclass
+class Record:
+    """What the run saw, as it happened. Wall times (time.time()) compare with deadlines."""
+
+    deadlines: dict[str, float] = field(default_factory=dict)  # channel -> question 1's deadline
+    ticked: dict[str, float] = field(default_factory=dict)  # channel -> first tick seeing it due
+    engine: dict[str, float] = field(default_factory=dict)  # channel -> Delivery.post of reveal 1
+    platform: dict[str, float] = field(default_factory=dict)  # channel -> Outbox.post of it
+    shown: dict[tuple[str, int], asyncio.Event] = field(default_factory=dict)  # question on screen
+    answer_ms: list[float] = field(default_factory=list)
+    closing_ms: list[float] = field(default_factory=list)  # answers whose call closed a question
+    replies: Counter[str] = field(default_factory=Counter)
+    posts: int = 0
+    edits: int = 0
+    lag_ms: list[float] = field(default_factory=list)
+
+    def event(self, channel: str, number: int) -> asyncio.Event:
+        return self.shown.setdefault((channel, number), asyncio.Event())
+
+
+def _reveal_of_first(reply: Reply) -> bool:
+    return (reply.title or "").startswith("Question 1: the answer")
+
+
+class BenchOutbox:
+    """A platform that takes `seconds` per call; notes when each call is made."""
+
+    limits = DISCORD
+
+    def __init__(self, record: Record, seconds: float, questions: int) -> None:
+        self._record = record
+        self._seconds = seconds
+        self._questions = questions
+        self._ids = 0
+
+    async def post(self, to: Channel | Person, reply: Reply) -> MessageRef:
+        called = time.time()
+        self._record.posts += 1
+        if isinstance(to, Channel) and _reveal_of_first(reply):
+            self._record.platform.setdefault(to.channel_id, called)
+        if self._seconds:
+            await asyncio.sleep(self._seconds)
+        title = reply.title or ""
+        for number in range(1, self._questions + 1):
+            if isinstance(to, Channel) and title.endswith(f" · {number}/{self._questions}"):
+                self._record.event(to.channel_id, number).set()  # the class can see it now
+        self._ids += 1
+        return MessageRef(to, str(self._ids))
+
+    async def edit(self, ref: MessageRef, reply: Reply) -> None:
+        self._record.edits += 1
+        if self._seconds:
+            await asyncio.sleep(self._seconds)
+
+
+def _observe(bot: Bot, record: Record) -> None:
+    """Note, without changing the core, when a reveal reaches `Delivery.post` and when the timer
+    driver ticks the class engine (instance attributes shadow the methods)."""
+    delivery_post = bot.delivery.post
+
+    def post(to: Channel | Person, reply: Reply) -> Posted:
+        if isinstance(to, Channel) and _reveal_of_first(reply):
+            record.engine.setdefault(to.channel_id, time.time())
+        return delivery_post(to, reply)
+
+    bot.delivery.post = post  # type: ignore[method-assign]
+    classroom_tick = bot.classroom.tick
+
+    async def tick(now: datetime) -> None:
+        called = time.time()
+        for running in bot.classroom.sessions:
+            if running.index == 0 and running.phase == "asking" and running.deadline <= now:
+                record.ticked.setdefault(running.place.channel_id, called)
+        await classroom_tick(now)
+
+    bot.classroom.tick = tick  # type: ignore[method-assign]
+
+
+async def _lag(record: Record) -> None:
+    """How late the event loop wakes a task that asked to sleep LAG_STEP."""
+    while True:
+        asked = time.perf_counter()
+        await asyncio.sleep(LAG_STEP)
+        record.lag_ms.append((time.perf_counter() - asked - LAG_STEP) * 1000)
+
+
+def _decks(library: ContentLibrary, sessions: int, questions: int) -> list[list[Card]]:
+    quiz = library.quizzes[QUIZ]
+    decks = []
+    for n in range(sessions):
+        everything = deal(quiz, library.catalog, random.Random(n), count=quiz.size)
+        cards = [card for card in everything if card.options][:questions]  # answered by letter
+        assert len(cards) == questions, f"{QUIZ} has too few cards with options"
+        decks.append(cards)
+    return decks
+
+
+async def load(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    library = ContentLibrary([ROOT / "content"], root=ROOT, quiz_paths=[ROOT / "quizzes"])
+    quiz = library.quizzes[QUIZ]
+    decks = _decks(library, args.sessions, args.questions)
+    record = Record()
+    store = await SqlStore.open(url)
+    outbox = BenchOutbox(record, args.platform_ms / 1000, args.questions)
+    bot = assemble(library, store, {PLATFORM: outbox}, SystemClock(), rng=random.Random(1))
+    _observe(bot, record)
+    rng = random.Random(args.seed)
+    teacher = Actor(PLATFORM, "teacher", "Teacher", frozenset({"teacher"}))
+    started: list[str] = []
+
+    async def student(channel: str, n: int, cards: list[Card], number: int) -> None:
+        place = Channel(PLATFORM, channel)
+        await asyncio.sleep(rng.uniform(0, args.seconds * ANSWER_SHARE))
+        letter = LETTERS[rng.randrange(len(cards[number - 1].options))]
+        began = time.perf_counter()
+        reply = await bot.classroom.answer(
+            place, Actor(PLATFORM, f"s{n}", f"Student {n}"), letter, bot.clock.now()
+        )
+        took = (time.perf_counter() - began) * 1000
+        record.answer_ms.append(took)
+        record.replies[reply.text] += 1
+        running = bot.classroom.running_in(place)
+        if number > 1 and (
+            running is None or running.index != number - 1 or running.phase != "asking"
+        ):
+            record.closing_ms.append(took)
+
+    async def session(n: int, cards: list[Card]) -> None:
+        channel = f"c{n}"
+        place = Channel(PLATFORM, channel)
+        await asyncio.sleep(rng.uniform(0, args.spread))
+        await bot.classroom.start(
+            place, teacher, quiz.id, quiz.title, cards, args.seconds, "speed", bot.clock.now()
+        )
+        running = bot.classroom.running_in(place)
+        assert running is not None and running.index == 0, f"{channel} did not start"
+        record.deadlines[channel] = running.deadline.timestamp()
+        started.append(channel)
+        for number in range(1, len(cards) + 1):
+            await record.event(channel, number).wait()
+            await asyncio.gather(
+                *(student(channel, s, cards, number) for s in range(args.students))
+            )
+
+    began = time.perf_counter()
+    timers = asyncio.create_task(bot.timers.run())
+    lag = asyncio.create_task(_lag(record))
+    classes = [asyncio.create_task(session(n, cards)) for n, cards in enumerate(decks)]
+    bound = began + args.timeout
+    finished = False
+    try:
+        while time.perf_counter() < bound:
+            await asyncio.sleep(0.05)
+            if all(task.done() for task in classes) and not bot.classroom.sessions:
+                finished = True
+                break
+        ran = time.perf_counter() - began
+        if finished:
+            try:
+                await asyncio.wait_for(bot.delivery.drain(), max(1.0, bound - time.perf_counter()))
+            except TimeoutError:
+                finished = False
+        drained = time.perf_counter() - began
+    finally:
+        for task in [timers, lag, *classes]:
+            task.cancel()
+        await asyncio.gather(timers, lag, *classes, return_exceptions=True)
+        await bot.close()
+        await store.close()
+    failed = [task.exception() for task in classes if task.done() and not task.cancelled()]
+    errors = [repr(exc) for exc in failed if exc is not None][:3]
+
+    def delays(moments: dict[str, float]) -> list[float]:
+        return [(moments[c] - d) * 1000 for c, d in record.deadlines.items() if c in moments]
+
+    to_engine = _summary(delays(record.engine))
+    to_platform = _summary(delays(record.platform))
+    answers = _summary(record.answer_ms)
+    return {
+        "sessions": args.sessions,
+        "sessions_started": len(started),
+        "students": args.students,
+        "questions": args.questions,
+        "seconds": args.seconds,
+        "platform_ms": args.platform_ms,
+        "finished": finished,
+        "errors": errors,
+        "answers_recorded": record.replies.get("Answer received.", 0),
+        "replies": dict(record.replies.most_common()),
+        "answer_to_reply": answers,
+        "answer_to_reply_closing_question": _summary(record.closing_ms),
+        "deadline_to_delivery_post": to_engine,
+        "deadline_to_outbox_post": to_platform,
+        "deadline_to_timer_tick": _summary(delays(record.ticked)),
+        "event_loop_lag": _summary(record.lag_ms),
+        "outbox_posts": record.posts,
+        "outbox_edits": record.edits,
+        "run_s": round(ran, 2),
+        "run_and_drain_s": round(drained, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "aim_answer_p99": _met(answers),
+        "aim_reveal_p99_engine": _met(to_engine),
+        "aim_reveal_p99_platform": _met(to_platform),
+    }
+
+
+def _met(summary: dict[str, float | int | None]) -> bool:
+    p99 = summary["p99_ms"]
+    return p99 is not None and p99 < AIM_MS
+
+
+async def _fresh_postgres(url: str, work: Callable[[str], Awaitable[dict[str, Any]]]) -> Any:
+    import asyncpg
+
+    name = f"lectern_bench_{os.getpid()}"
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    admin = await asyncpg.connect(dsn, timeout=5)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        return await work(f"{url.rpartition('/')[0]}/{name}")
+    finally:
+        admin = await asyncpg.connect(dsn, timeout=5)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+def _print(results: dict[str, Any]) -> None:
+    print(
+        f"{results['database']}, {results['cpu']}: {results['sessions_started']}/"
+        f"{results['sessions']} sessions x {results['students']} students, "
+        f"{results['questions']} questions of {results['seconds']} s, "
+        f"platform calls {results['platform_ms']} ms"
+    )
+    print(f"answers recorded: {results['answers_recorded']}; replies: {results['replies']}")
+    print(f"{'':38} {'count':>7} {'p50 ms':>9} {'p99 ms':>9} {'max ms':>9}")
+    rows = [
+        ("answer -> reply", "answer_to_reply"),
+        ("  of which closing a question", "answer_to_reply_closing_question"),
+        ("deadline -> Delivery.post (engine)", "deadline_to_delivery_post"),
+        ("deadline -> Outbox.post (platform call)", "deadline_to_outbox_post"),
+        ("deadline -> timer tick (diagnosis)", "deadline_to_timer_tick"),
+        ("event loop lag (diagnosis)", "event_loop_lag"),
+    ]
+    for label, key in rows:
+        s = results[key]
+
+        def cell(name: str, s: dict[str, Any] = s) -> str:
+            return "-" if s[name] is None else f"{s[name]:.2f}"
+
+        figures = " ".join(f"{cell(name):>9}" for name in ("p50_ms", "p99_ms", "max_ms"))
+        print(f"{label:38} {s['count']:>7} {figures}")
+    print(
+        f"outbox: {results['outbox_posts']} posts, {results['outbox_edits']} edits; "
+        f"run {results['run_s']} s ({results['run_and_drain_s']} s with delivery drained); "
+        f"peak RSS {results['peak_rss_mb']} MB; finished: {results['finished']}"
+    )
+    if results["errors"]:
+        print(f"errors: {results['errors']}")
+    for label, key in (
+        ("answer -> reply p99", "aim_answer_p99"),
+        ("deadline -> Delivery.post p99", "aim_reveal_p99_engine"),
+        ("deadline -> Outbox.post p99", "aim_reveal_p99_platform"),
+    ):
+        print(f"aim {label} < {AIM_MS:.0f} ms: {'met' if results[key] else 'MISSED'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=1000)
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--seconds", type=int, default=5, help="time per question")
+    parser.add_argument("--questions", type=int, default=2)
+    parser.add_argument("--spread", type=float, default=1.0, help="seconds over which to start")
+    parser.add_argument("--platform-ms", type=float, default=20.0, help="per outbox call")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--timeout", type=float, default=110.0, help="bound on the whole run")
+    parser.add_argument(
+        "--postgres",
+        default="",
+        help="run on PostgreSQL (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test): "
+        "a fresh database is created there for the run and dropped after",
+    )
+    parser.add_argument("--no-pin", action="store_true", help="do not pin to one core")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    cpu = "not pinned"
+    if not args.no_pin and hasattr(os, "sched_setaffinity"):
+        core = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {core})
+        cpu = f"pinned to core {core}"
+
+    async def work(url: str) -> dict[str, Any]:
+        return await load(url, args)
+
+    if args.postgres:
+        results = asyncio.run(_fresh_postgres(args.postgres, work))
+        results = {"database": "postgresql", **results}
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            results = {
+                "database": "sqlite",
+                **asyncio.run(work(f"sqlite+aiosqlite:///{folder}/l.db")),
+            }
+    results["cpu"] = cpu
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    _print(results)
+
+
+if __name__ == "__main__":
+    main()
