@@ -173,3 +173,39 @@ def test_the_console_waits_for_a_running_quiz_when_input_ends() -> None:
     assert posts[-3:] == ["Timeline · 2/2", "Question 2: the answer", "“Timeline” finished"]
     finished = json.loads(result.stdout.splitlines()[-1])
     assert finished["text"].startswith("🥇 ann: ")
+
+
+def test_the_console_refuses_a_stale_choice_and_shows_the_timeline() -> None:
+    script = "\n".join(
+        [
+            "@tess /quiz start timeline questions:3 seconds:30 scoring:flat",
+            "@ann 1",  # a number picks from the question on screen: the same input as a click
+            "@tess /quiz skip",
+            "@bob /quiz answer A #1 q1",  # question 1's button, clicked late
+            "@bob /quiz status",
+            "@tess /quiz stop",
+            "/timeline 2002",
+        ]
+    )
+    result = run_lectern(
+        "console",
+        "--json",
+        "--teachers",
+        "tess",
+        stdin=script + "\n",
+        settings={"LECTERN_SEED": "4"},
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    replies = {r["command"]: r for r in rows if r["event"] == "reply"}
+    question = next(r for r in rows if r["event"] == "post")
+    assert question["title"] == "Timeline · 1/3" and question["choices"]
+    assert question["choices"][0]["value"].startswith("/quiz answer A #")
+    assert replies["@ann 1"]["text"] in ("Answer received.", "Answer with a letter from A to D.")
+    stale = replies["@bob /quiz answer A #1 q1"]
+    assert stale["text"] == "That question has closed; question 2 of 3 is open now."
+    assert stale["ephemeral"]
+    assert "question 2 of 3, 1 players" in replies["@bob /quiz status"]["text"]
+    timeline = replies["/timeline 2002"]
+    assert timeline["title"] == "Timeline: 2002 (3 events)"
+    assert timeline["text"].splitlines()[-1].startswith("• 28 May 2002: The NATO-Russia Council")
