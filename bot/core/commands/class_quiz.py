@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.core.commands.quiz_browse import find_quiz, no_store
-from bot.core.commands.registry import Context
+from bot.core.commands.registry import Context, Handler
 from bot.core.messages import Attachment, Channel, Reply
 from bot.core.parser import Parsed
 from bot.core.ports import StoreUnavailable
@@ -41,74 +41,65 @@ def _number(value: str | None, low: int, high: int) -> int | str | None:
     return int(value)
 
 
-def _engine(ctx: Context) -> tuple[Classroom, Store] | None:
-    if ctx.classroom is None or ctx.store is None:
-        return None
-    return ctx.classroom, ctx.store
+ClassHandler = Callable[[Context, Parsed, Classroom, Store], Awaitable[list[Reply]]]
 
 
-async def start(ctx: Context, args: Parsed) -> list[Reply]:
-    engine = _engine(ctx)
-    if engine is None:
-        return no_store()
-    try:
-        return await _start(ctx, args, engine[0], ctx.command.channel, ctx.command.at)
-    except StoreUnavailable:
-        return _private(UNREACHABLE)
+def _class(body: ClassHandler) -> Handler:
+    """A handler that needs the class engine: without a database it says so, and an outage
+    gets "try again" rather than a fault."""
+
+    async def handler(ctx: Context, args: Parsed) -> list[Reply]:
+        if ctx.classroom is None or ctx.store is None:
+            return no_store()
+        try:
+            return await body(ctx, args, ctx.classroom, ctx.store)
+        except StoreUnavailable:
+            return _private(UNREACHABLE)
+
+    return handler
 
 
-async def answer(ctx: Context, args: Parsed) -> list[Reply]:
-    engine = _engine(ctx)
-    if engine is None:
-        return no_store()
+@_class
+async def start(ctx: Context, args: Parsed, room: Classroom, store: Store) -> list[Reply]:
+    return await _start(ctx, args, room, ctx.command.channel, ctx.command.at)
+
+
+@_class
+async def answer(ctx: Context, args: Parsed, room: Classroom, store: Store) -> list[Reply]:
     text, session, number = unbind(args.args)
     if not text:
         return [ctx.spec.usage_reply("What is your answer? /quiz answer B")]
     command = ctx.command
-    try:
-        reply = await engine[0].answer(
+    return [
+        await room.answer(
             command.channel, command.actor, text, command.at, session=session, number=number
         )
-    except StoreUnavailable:
-        return _private(UNREACHABLE)
-    return [reply]
+    ]
 
 
-async def skip(ctx: Context, args: Parsed) -> list[Reply]:
-    engine = _engine(ctx)
-    if engine is None:
-        return no_store()
-    try:
-        return [await engine[0].skip(ctx.command.channel, ctx.command.at)]
-    except StoreUnavailable:
-        return _private(UNREACHABLE)
+@_class
+async def skip(ctx: Context, args: Parsed, room: Classroom, store: Store) -> list[Reply]:
+    return [await room.skip(ctx.command.channel, ctx.command.at)]
 
 
-async def stop(ctx: Context, args: Parsed) -> list[Reply]:
-    engine = _engine(ctx)
-    if engine is None:
-        return no_store()
-    try:
-        return [await engine[0].stop(ctx.command.channel, ctx.command.at)]
-    except StoreUnavailable:
-        return _private(UNREACHABLE)
+@_class
+async def stop(ctx: Context, args: Parsed, room: Classroom, store: Store) -> list[Reply]:
+    return [await room.stop(ctx.command.channel, ctx.command.at)]
 
 
-async def status(ctx: Context, args: Parsed) -> list[Reply]:
-    engine = _engine(ctx)
-    if engine is None:
-        return no_store()
-    return _private(engine[0].status(ctx.command.channel))
+@_class
+async def status(ctx: Context, args: Parsed, room: Classroom, store: Store) -> list[Reply]:
+    return _private(room.status(ctx.command.channel))
 
 
-async def results(ctx: Context, args: Parsed) -> list[Reply]:
-    engine = _engine(ctx)
-    if engine is None:
-        return no_store()
-    try:
-        return await _results(ctx, args.words, engine[1], ctx.command.channel)
-    except StoreUnavailable:
-        return _private(UNREACHABLE)
+@_class
+async def results(ctx: Context, args: Parsed, room: Classroom, store: Store) -> list[Reply]:
+    return await _results(ctx, args.words, store, ctx.command.channel)
+
+
+@_class
+async def leaderboard(ctx: Context, args: Parsed, room: Classroom, store: Store) -> list[Reply]:
+    return await _leaderboard(ctx, args, store)
 
 
 async def _start(
@@ -201,10 +192,7 @@ async def _results(ctx: Context, words: list[str], store: Store, place: Channel)
     ]
 
 
-async def leaderboard(ctx: Context, args: Parsed) -> list[Reply]:
-    if ctx.store is None:
-        return no_store()
-    store = ctx.store
+async def _leaderboard(ctx: Context, args: Parsed, store: Store) -> list[Reply]:
     period = args.options.get("period", "all").casefold()
     if period not in PERIODS:
         return [ctx.spec.usage_reply("period: must be week, month or all.")]
@@ -220,17 +208,14 @@ async def leaderboard(ctx: Context, args: Parsed) -> list[Reply]:
     place = ctx.command.channel
     span = PERIODS[period]
     since = ctx.command.at - span if span is not None else None
-    try:
-        rows = await store.leaderboard(
-            place.platform,
-            channel_id=place.channel_id if scope == "channel" else None,
-            server_id=place.server_id if scope == "server" else None,
-            quiz_id=quiz_id,
-            since=since,
-            limit=10,
-        )
-    except StoreUnavailable:
-        return _private(UNREACHABLE)
+    rows = await store.leaderboard(
+        place.platform,
+        channel_id=place.channel_id if scope == "channel" else None,
+        server_id=place.server_id if scope == "server" else None,
+        quiz_id=quiz_id,
+        since=since,
+        limit=10,
+    )
     where = "this channel" if scope == "channel" else "this server"
     what = f" in {quiz_id}" if quiz_id else ""
     title = f"Leaderboard: {where}{what}, {period if period != 'all' else 'all time'}"
@@ -241,4 +226,4 @@ async def leaderboard(ctx: Context, args: Parsed) -> list[Reply]:
         f"{row.sessions} quiz{'zes' if row.sessions != 1 else ''})"
         for n, row in enumerate(rows, start=1)
     ]
-    return [Reply(text=("\n".join(lines)), title=title)]
+    return [Reply(text="\n".join(lines), title=title)]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bot.core.commands.quiz_browse import find_quiz, not_found, quiz_list_reply
-from bot.core.commands.registry import Context
+from bot.core.commands.registry import Context, Handler
 from bot.core.messages import Choice, Reply
 from bot.core.parser import Parsed
 from bot.core.quiz.deck import deal
@@ -87,10 +89,23 @@ def _running(ctx: Context) -> Practice | Reply:
     return practice
 
 
-async def practice_answer(ctx: Context, args: Parsed) -> list[Reply]:
-    running = _running(ctx)
-    if isinstance(running, Reply):
-        return [running]
+PracticeHandler = Callable[[Context, Parsed, Practice], Awaitable[list[Reply]]]
+
+
+def _practising(body: PracticeHandler) -> Handler:
+    """A handler for the student's running practice; without one, says how to start."""
+
+    async def handler(ctx: Context, args: Parsed) -> list[Reply]:
+        running = _running(ctx)
+        if isinstance(running, Reply):
+            return [running]
+        return await body(ctx, args, running)
+
+    return handler
+
+
+@_practising
+async def practice_answer(ctx: Context, args: Parsed, running: Practice) -> list[Reply]:
     card = running.current
     assert card is not None
     typed, owner, number = unbind(args.args)
@@ -115,10 +130,8 @@ async def practice_answer(ctx: Context, args: Parsed) -> list[Reply]:
     return replies
 
 
-async def practice_skip(ctx: Context, args: Parsed) -> list[Reply]:
-    running = _running(ctx)
-    if isinstance(running, Reply):
-        return [running]
+@_practising
+async def practice_skip(ctx: Context, args: Parsed, running: Practice) -> list[Reply]:
     skipped = running.skip()
     replies = [
         Reply(text=f"Skipped. The answer was {skipped.answer_text}.", ephemeral=True),
@@ -129,10 +142,8 @@ async def practice_skip(ctx: Context, args: Parsed) -> list[Reply]:
     return replies
 
 
-async def practice_stop(ctx: Context, args: Parsed) -> list[Reply]:
-    running = _running(ctx)
-    if isinstance(running, Reply):
-        return [running]
+@_practising
+async def practice_stop(ctx: Context, args: Parsed, running: Practice) -> list[Reply]:
     ctx.practices.end(_key(ctx))
     return [_summary(running)]
 
