@@ -245,3 +245,14 @@ async def test_delivery_fits_posts_to_the_platform() -> None:
     assert len(outbox.posted) > 1
     assert all(len(r.text) <= outbox.limits.text_chars for _, r in outbox.posted)
     assert "@everyone" not in "".join(r.text for _, r in outbox.posted)
+
+
+async def test_delivery_writes_to_one_person_and_edits_after_the_post() -> None:
+    outbox = FakeOutbox()
+    delivery = Delivery({"test": outbox}, FakeClock())
+    note = delivery.post(Person("test", "ann"), Reply(text="Your review is due."))
+    delivery.edit(note, Reply(text="Your review is done."))  # asked before the post landed
+    await delivery.drain()
+    assert outbox.posted == [("@ann", Reply(text="Your review is due."))]
+    assert [r.text for _, r in outbox.edits] == ["Your review is done."]
+    assert note.ref is not None and note.ref.place == Person("test", "ann")
