@@ -2,14 +2,17 @@
 
     .venv/bin/python benchmarks/class_load.py [--sessions 1000] [--students 30] [--seconds 5]
         [--questions 2] [--platform-ms 20] [--postgres URL] [--json]
+        [--memory] [--no-gc-freeze] [--no-pin]
 
-1,000 class quizzes run at once in one process (one channel each, started within the first
-second), 30 students each, answering every question at a random moment within its time. The bot
-is the one `bootstrap.assemble` wires, in real time: the system clock, the real event loop and
-the real timer driver (`Timers.run`) firing the deadlines, on SQLite (a temporary WAL file) or,
-with `--postgres URL`, on a fresh PostgreSQL database created for the run and dropped after.
-The outbox stands in for a platform that takes `--platform-ms` per call; delivery calls it in
-the background, so that latency must not show in the engine's figures.
+1,000 class quizzes run at once in one process (one channel each, all started within the first
+second), 30 students each, answering every question at a random moment within 90% of its time
+from when it shows on the platform. The bot is the one `bootstrap.assemble` wires, in real
+time: the system clock, the real event loop and the real timer driver (`Timers.run`) firing the
+deadlines, on SQLite (a temporary WAL file) or, with `--postgres URL`, on a fresh PostgreSQL
+database created for the run and dropped after. The outbox stands in for a platform that takes
+`--platform-ms` per call; delivery calls it in the background, so that latency must not show in
+the engine's figures. Answers arrive like a platform's events: a task per answer once it
+arrives, none waiting beforehand.
 
 Figures (aims: both p99 under 50 ms):
 
@@ -19,18 +22,26 @@ Figures (aims: both p99 under 50 ms):
 - deadline -> reveal, for question 1 (which always runs its full time, so its reveal is
   always the timer's): from the question's deadline to the reveal being handed to
   `Delivery.post` (the engine's part), and to the outbox's `post` being called (the platform
-  call, one background hop later). Also, as a diagnosis, from the deadline to the timer
-  driver's tick that saw it due.
+  call, one background hop later). A question 1 revealed before its deadline is counted apart.
 
-Runs on one core where the OS allows it (`--no-pin` not to); the database server's own
-processes are not pinned. This is a benchmark, not a test: it exits 0 whether the aims are met
-or not.
+Diagnoses: the time from a deadline to the timer driver's tick that saw it due, the time in
+`Classroom.start`, the event loop's lag and the garbage collector's pauses; `--memory` runs the
+same load on a store in a dict (the engine without a database); `--no-gc-freeze` leaves out the
+gc.freeze() that `lectern` does once it has started.
+
+Runs on one core where the OS allows it (`--no-pin` not to), as benchmarks/answers.py does; the
+database server's own processes are not pinned. This is a benchmark, not a test: it exits 0
+whether the aims are met or not.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import gc
+import heapq
+import itertools
 import json
 import logging
 import math
@@ -41,7 +52,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -49,13 +60,24 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.bootstrap import Bot, SystemClock, assemble
+from bot.bootstrap import Bot, SystemClock, assemble, freeze_startup_objects
 from bot.core.course.library import ContentLibrary
 from bot.core.delivery import Posted
 from bot.core.fit import DISCORD
 from bot.core.messages import Actor, Channel, Person, Reply
 from bot.core.ports import MessageRef
 from bot.core.quiz.deck import LETTERS, Card, deal
+from bot.core.quiz.records import (
+    AnswerIn,
+    AnswerOutcome,
+    AnswerRow,
+    LeaderRow,
+    NewSession,
+    ScoreRow,
+    SessionRecord,
+    SessionStatus,
+)
+from bot.core.quiz.store_port import Store
 from bot.store.sql_store import SqlStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +86,8 @@ QUIZ = "timeline"
 AIM_MS = 50.0
 ANSWER_SHARE = 0.9  # students answer within this share of a question's time
 LAG_STEP = 0.01  # seconds between two probes of the event loop's lag
+MEMORY = "memory"
+RECEIVED = "Answer received."
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -91,17 +115,93 @@ class Record:
     ticked: dict[str, float] = field(default_factory=dict)  # channel -> first tick seeing it due
     engine: dict[str, float] = field(default_factory=dict)  # channel -> Delivery.post of reveal 1
     platform: dict[str, float] = field(default_factory=dict)  # channel -> Outbox.post of it
-    shown: dict[tuple[str, int], asyncio.Event] = field(default_factory=dict)  # question on screen
     answer_ms: list[float] = field(default_factory=list)
+    accepted_ms: list[float] = field(default_factory=list)  # answers that were stored
     start_ms: list[float] = field(default_factory=list)  # time in Classroom.start
     closing_ms: list[float] = field(default_factory=list)  # answers whose call closed a question
     replies: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)  # exceptions out of the engine
     posts: int = 0
     edits: int = 0
     lag_ms: list[float] = field(default_factory=list)
 
-    def event(self, channel: str, number: int) -> asyncio.Event:
-        return self.shown.setdefault((channel, number), asyncio.Event())
+
+class MemoryStore:
+    """The Store port in a dict, for `--memory`: the engine's own cost, without a database.
+    Keeps what the engine relies on (one answer per student and question, scores); no more."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[int, SessionRecord] = {}
+        self._answered: set[tuple[int, int, str]] = set()
+        self._scores: dict[int, dict[str, ScoreRow]] = {}
+
+    async def start_session(self, new: NewSession) -> SessionRecord | None:
+        number = len(self._sessions) + 1
+        fields = {name: getattr(new, name) for name in NewSession.__dataclass_fields__}
+        record = SessionRecord(**fields, id=number, status="running", current=-1)
+        self._sessions[number] = record
+        return record
+
+    async def running(self, place: Channel) -> SessionRecord | None:
+        return None
+
+    async def all_running(self, platforms: Collection[str]) -> list[SessionRecord]:
+        return []
+
+    async def get_session(self, session_id: int) -> SessionRecord | None:
+        return self._sessions.get(session_id)
+
+    async def sessions_in(self, place: Channel, limit: int = 10) -> list[SessionRecord]:
+        return []
+
+    async def advance(self, session_id: int, question: int, key: str, at: datetime) -> None:
+        return None
+
+    async def finish(self, session_id: int, status: SessionStatus, at: datetime) -> None:
+        return None
+
+    async def record_answers(self, answers: Sequence[AnswerIn]) -> list[AnswerOutcome]:
+        outcomes = []
+        for answer in answers:
+            key = (answer.session_id, answer.question, answer.user_id)
+            if key in self._answered:
+                outcomes.append(AnswerOutcome(False, 0))
+                continue
+            self._answered.add(key)
+            earned = answer.points if answer.correct else 0
+            table = self._scores.setdefault(answer.session_id, {})
+            old = table.get(answer.user_id, ScoreRow(answer.user_id, answer.display_name, 0, 0, 0))
+            table[answer.user_id] = ScoreRow(
+                answer.user_id,
+                answer.display_name,
+                old.points + earned,
+                old.correct + int(answer.correct),
+                old.answered + 1,
+            )
+            outcomes.append(AnswerOutcome(True, earned))
+        return outcomes
+
+    async def scores(self, session_id: int) -> list[ScoreRow]:
+        rows = self._scores.get(session_id, {}).values()
+        return sorted(rows, key=lambda r: (-r.points, -r.correct, r.user_id))
+
+    async def answers(self, session_id: int) -> list[AnswerRow]:
+        return []
+
+    async def leaderboard(
+        self,
+        platform: str,
+        *,
+        channel_id: str | None = None,
+        server_id: str | None = None,
+        quiz_id: str | None = None,
+        since: datetime | None = None,
+        limit: int = 10,
+    ) -> list[LeaderRow]:
+        return []
+
+    async def close(self) -> None:
+        return None
 
 
 def _reveal_of_first(reply: Reply) -> bool:
@@ -118,6 +218,7 @@ class BenchOutbox:
         self._seconds = seconds
         self._questions = questions
         self._ids = 0
+        self.shown: Callable[[str, int], None] = lambda channel, number: None
 
     async def post(self, to: Channel | Person, reply: Reply) -> MessageRef:
         called = time.time()
@@ -129,7 +230,7 @@ class BenchOutbox:
         title = reply.title or ""
         for number in range(1, self._questions + 1):
             if isinstance(to, Channel) and title.endswith(f" · {number}/{self._questions}"):
-                self._record.event(to.channel_id, number).set()  # the class can see it now
+                self.shown(to.channel_id, number)  # the class can see it now
         self._ids += 1
         return MessageRef(to, str(self._ids))
 
@@ -155,8 +256,10 @@ def _observe(bot: Bot, record: Record) -> None:
     async def tick(now: datetime) -> None:
         called = time.time()
         for running in bot.classroom.sessions:
-            if running.index == 0 and running.phase == "asking" and running.deadline <= now:
-                record.ticked.setdefault(running.place.channel_id, called)
+            channel = running.place.channel_id
+            due = record.deadlines.get(channel)
+            if due is not None and due <= now.timestamp() and running.index == 0:
+                record.ticked.setdefault(channel, called)
         await classroom_tick(now)
 
     bot.classroom.tick = tick  # type: ignore[method-assign]
@@ -168,6 +271,27 @@ async def _lag(record: Record) -> None:
         asked = time.perf_counter()
         await asyncio.sleep(LAG_STEP)
         record.lag_ms.append((time.perf_counter() - asked - LAG_STEP) * 1000)
+
+
+class _GcPauses:
+    """The garbage collector's pauses, by generation (a gc.callbacks entry)."""
+
+    def __init__(self) -> None:
+        self._began = 0.0
+        self.ms: dict[int, list[float]] = {0: [], 1: [], 2: []}
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.ms[info["generation"]].append((time.perf_counter() - self._began) * 1000)
+
+    def figures(self) -> dict[str, dict[str, float]]:
+        return {
+            f"gen{g}": {"count": len(p), "total_ms": round(sum(p)), "max_ms": round(max(p), 1)}
+            for g, p in self.ms.items()
+            if p
+        }
 
 
 def _decks(library: ContentLibrary, sessions: int, questions: int) -> list[list[Card]]:
@@ -186,7 +310,7 @@ async def load(url: str, args: argparse.Namespace) -> dict[str, Any]:
     quiz = library.quizzes[QUIZ]
     decks = _decks(library, args.sessions, args.questions)
     record = Record()
-    store = await SqlStore.open(url)
+    store: Store = MemoryStore() if url == MEMORY else await SqlStore.open(url)
     outbox = BenchOutbox(record, args.platform_ms / 1000, args.questions)
     bot = assemble(library, store, {PLATFORM: outbox}, SystemClock(), rng=random.Random(1))
     _observe(bot, record)
@@ -194,56 +318,103 @@ async def load(url: str, args: argparse.Namespace) -> dict[str, Any]:
     teacher = Actor(PLATFORM, "teacher", "Teacher", frozenset({"teacher"}))
     started: list[str] = []
 
-    async def student(channel: str, n: int, cards: list[Card], number: int) -> None:
+    decks_of = {f"c{n}": cards for n, cards in enumerate(decks)}
+    # Answers arrive like a platform's events: one heap of (when, order, channel, student,
+    # question), filled when a question shows, and one task per answer only once it arrives.
+    arrivals: list[tuple[float, int, str, int, int]] = []
+    arrived = asyncio.Event()
+    order = itertools.count()
+    handling: set[asyncio.Task[None]] = set()
+
+    def shown(channel: str, number: int) -> None:
+        now = time.perf_counter()
+        for s in range(args.students):
+            at = now + rng.uniform(0, args.seconds * ANSWER_SHARE)
+            heapq.heappush(arrivals, (at, next(order), channel, s, number))
+        arrived.set()
+
+    outbox.shown = shown
+
+    async def answer(channel: str, n: int, number: int) -> None:
         place = Channel(PLATFORM, channel)
-        await asyncio.sleep(rng.uniform(0, args.seconds * ANSWER_SHARE))
-        letter = LETTERS[rng.randrange(len(cards[number - 1].options))]
+        letter = LETTERS[rng.randrange(len(decks_of[channel][number - 1].options))]
         began = time.perf_counter()
-        reply = await bot.classroom.answer(
-            place, Actor(PLATFORM, f"s{n}", f"Student {n}"), letter, bot.clock.now()
-        )
+        try:
+            reply = await bot.classroom.answer(
+                place, Actor(PLATFORM, f"s{n}", f"Student {n}"), letter, bot.clock.now()
+            )
+        except Exception as exc:  # counted and shown: the run goes on
+            record.failures[repr(exc)[:200]] += 1
+            return
         took = (time.perf_counter() - began) * 1000
         record.answer_ms.append(took)
         record.replies[reply.text] += 1
+        if reply.text == RECEIVED:
+            record.accepted_ms.append(took)
         running = bot.classroom.running_in(place)
         if number > 1 and (
             running is None or running.index != number - 1 or running.phase != "asking"
         ):
             record.closing_ms.append(took)
 
+    async def students() -> None:
+        while True:
+            arrived.clear()
+            if not arrivals:
+                await arrived.wait()
+                continue
+            delay = arrivals[0][0] - time.perf_counter()
+            if delay > 0:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(delay):
+                        await arrived.wait()
+                continue
+            while arrivals and arrivals[0][0] <= time.perf_counter():
+                _, _, channel, n, number = heapq.heappop(arrivals)
+                task = asyncio.create_task(answer(channel, n, number))
+                handling.add(task)
+                task.add_done_callback(handling.discard)
+
     async def session(n: int, cards: list[Card]) -> None:
         channel = f"c{n}"
         place = Channel(PLATFORM, channel)
         await asyncio.sleep(rng.uniform(0, args.spread))
         now = bot.clock.now()
+        # Question 1 closes `seconds` after the `now` it was started with (Classroom._open).
+        record.deadlines[channel] = now.timestamp() + args.seconds
         asked = time.perf_counter()
         await bot.classroom.start(
             place, teacher, quiz.id, quiz.title, cards, args.seconds, "speed", now
         )
         record.start_ms.append((time.perf_counter() - asked) * 1000)
         assert bot.classroom.running_in(place) is not None, f"{channel} did not start"
-        # Question 1 closes `seconds` after the `now` it was started with (Classroom._open).
-        record.deadlines[channel] = now.timestamp() + args.seconds
         started.append(channel)
-        for number in range(1, len(cards) + 1):
-            await record.event(channel, number).wait()
-            await asyncio.gather(
-                *(student(channel, s, cards, number) for s in range(args.students))
-            )
 
+    if args.gc_freeze:  # as `lectern` does once it has started
+        freeze_startup_objects()
+    pauses = _GcPauses()
+    gc.callbacks.append(pauses)
     began = time.perf_counter()
+    cpu = time.process_time()
     timers = asyncio.create_task(bot.timers.run())
     lag = asyncio.create_task(_lag(record))
+    answering = asyncio.create_task(students())
     classes = [asyncio.create_task(session(n, cards)) for n, cards in enumerate(decks)]
     bound = began + args.timeout
     finished = False
     try:
         while time.perf_counter() < bound:
             await asyncio.sleep(0.05)
-            if all(task.done() for task in classes) and not bot.classroom.sessions:
+            if (
+                all(task.done() for task in classes)
+                and not bot.classroom.sessions
+                and not arrivals
+                and not handling
+            ):
                 finished = True
                 break
         ran = time.perf_counter() - began
+        busy = time.process_time() - cpu
         if finished:
             try:
                 await asyncio.wait_for(bot.delivery.drain(), max(1.0, bound - time.perf_counter()))
@@ -251,13 +422,15 @@ async def load(url: str, args: argparse.Namespace) -> dict[str, Any]:
                 finished = False
         drained = time.perf_counter() - began
     finally:
-        for task in [timers, lag, *classes]:
+        gc.callbacks.remove(pauses)
+        for task in [timers, lag, answering, *classes, *handling]:
             task.cancel()
-        await asyncio.gather(timers, lag, *classes, return_exceptions=True)
+        await asyncio.gather(timers, lag, answering, *classes, *handling, return_exceptions=True)
         await bot.close()
         await store.close()
     failed = [task.exception() for task in classes if task.done() and not task.cancelled()]
     errors = [repr(exc) for exc in failed if exc is not None][:3]
+    errors += [f"{count} x {text}" for text, count in record.failures.most_common(3)]
 
     # A reveal of question 1 handed over before its deadline was not the timer's at the deadline
     # (see `early` below): it is counted apart, not as a delay.
@@ -282,9 +455,10 @@ async def load(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "platform_ms": args.platform_ms,
         "finished": finished,
         "errors": errors,
-        "answers_recorded": record.replies.get("Answer received.", 0),
+        "answers_recorded": record.replies.get(RECEIVED, 0),
         "replies": dict(record.replies.most_common()),
         "answer_to_reply": answers,
+        "answer_to_reply_accepted": _summary(record.accepted_ms),
         "answer_to_reply_closing_question": _summary(record.closing_ms),
         "deadline_to_delivery_post": to_engine,
         "deadline_to_outbox_post": to_platform,
@@ -293,10 +467,12 @@ async def load(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "revealed_before_deadline_examples": early[:5],
         "start": _summary(record.start_ms),
         "event_loop_lag": _summary(record.lag_ms),
+        "gc_pauses": pauses.figures(),
         "outbox_posts": record.posts,
         "outbox_edits": record.edits,
         "run_s": round(ran, 2),
         "run_and_drain_s": round(drained, 2),
+        "cpu_s": round(busy, 1),  # the process's CPU time (every thread) during the run
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "aim_answer_p99": _met(answers),
         "aim_reveal_p99_engine": _met(to_engine),
@@ -331,7 +507,9 @@ async def _fresh_postgres(url: str, work: Callable[[str], Awaitable[dict[str, An
 
 def _print(results: dict[str, Any]) -> None:
     print(
-        f"{results['database']}, {results['cpu']}: {results['sessions_started']}/"
+        f"{results['database']}, {results['cpu']}"
+        f"{', gc frozen after start-up' if results['gc_freeze'] else ''}: "
+        f"{results['sessions_started']}/"
         f"{results['sessions']} sessions x {results['students']} students, "
         f"{results['questions']} questions of {results['seconds']} s, "
         f"platform calls {results['platform_ms']} ms"
@@ -339,7 +517,8 @@ def _print(results: dict[str, Any]) -> None:
     print(f"answers recorded: {results['answers_recorded']}; replies: {results['replies']}")
     print(f"{'':38} {'count':>7} {'p50 ms':>9} {'p99 ms':>9} {'max ms':>9}")
     rows = [
-        ("answer -> reply", "answer_to_reply"),
+        ("answer -> reply (every answer)", "answer_to_reply"),
+        ("  of which accepted and stored", "answer_to_reply_accepted"),
         ("  of which closing a question", "answer_to_reply_closing_question"),
         ("deadline -> Delivery.post (engine)", "deadline_to_delivery_post"),
         ("deadline -> Outbox.post (platform call)", "deadline_to_outbox_post"),
@@ -357,9 +536,15 @@ def _print(results: dict[str, Any]) -> None:
         print(f"{label:38} {s['count']:>7} {figures}")
     print(
         f"outbox: {results['outbox_posts']} posts, {results['outbox_edits']} edits; "
-        f"run {results['run_s']} s ({results['run_and_drain_s']} s with delivery drained); "
+        f"run {results['run_s']} s ({results['run_and_drain_s']} s with delivery drained), "
+        f"CPU {results['cpu_s']} s; "
         f"peak RSS {results['peak_rss_mb']} MB; finished: {results['finished']}"
     )
+    gcs = ", ".join(
+        f"{g} {f['count']} x, {f['total_ms']} ms in all, max {f['max_ms']} ms"
+        for g, f in results["gc_pauses"].items()
+    )
+    print(f"gc pauses (diagnosis): {gcs}")
     if results["revealed_before_deadline"]:
         print(
             f"question 1 revealed BEFORE its deadline in {results['revealed_before_deadline']} "
@@ -392,6 +577,17 @@ def main() -> None:
         help="run on PostgreSQL (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test): "
         "a fresh database is created there for the run and dropped after",
     )
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="diagnosis: keep sessions and answers in a dict, to see the engine without a database",
+    )
+    parser.add_argument(
+        "--no-gc-freeze",
+        dest="gc_freeze",
+        action="store_false",
+        help="diagnosis: skip the gc.freeze() that `lectern` does once it has started",
+    )
     parser.add_argument("--no-pin", action="store_true", help="do not pin to one core")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -405,7 +601,9 @@ def main() -> None:
     async def work(url: str) -> dict[str, Any]:
         return await load(url, args)
 
-    if args.postgres:
+    if args.memory:
+        results = {"database": "in memory (no database)", **asyncio.run(work(MEMORY))}
+    elif args.postgres:
         results = asyncio.run(_fresh_postgres(args.postgres, work))
         results = {"database": "postgresql", **results}
     else:
@@ -415,6 +613,7 @@ def main() -> None:
                 **asyncio.run(work(f"sqlite+aiosqlite:///{folder}/l.db")),
             }
     results["cpu"] = cpu
+    results["gc_freeze"] = args.gc_freeze
     if args.json:
         print(json.dumps(results, indent=2))
         return

@@ -15,7 +15,14 @@ from pathlib import Path
 import yaml
 
 from bot import __version__
-from bot.bootstrap import SystemClock, assemble, build_library, open_store, seeded
+from bot.bootstrap import (
+    SystemClock,
+    assemble,
+    build_library,
+    freeze_startup_objects,
+    open_store,
+    seeded,
+)
 from bot.core.content.loader import cite_problem, content_files, load_catalog
 from bot.core.content.models import Cite, ContentFile
 from bot.core.content.problems import ContentErrors
@@ -118,6 +125,7 @@ async def _console(args: argparse.Namespace, settings: Settings, library: Conten
     bot = assemble(
         library, store, {"console": ConsoleOutbox(printer)}, SystemClock(), rng=seeded(settings)
     )
+    freeze_startup_objects()
     interactive = sys.stdin.isatty() and not args.json
     adapter = ConsoleAdapter(
         bot=bot, printer=printer, teachers=settings.teacher_names, default_user=args.user

@@ -4,6 +4,7 @@ the outboxes, delivery, timers and the app are wired together."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import random
 from collections.abc import Mapping
@@ -92,3 +93,11 @@ def assemble(
 
 def seeded(settings: Settings) -> random.Random:
     return random.Random(settings.seed) if settings.seed is not None else random.Random()
+
+
+def freeze_startup_objects() -> None:
+    """Once code and content are loaded: leave the long-lived objects out of garbage collection.
+    A full collection otherwise walks some 100k of them, a pause of 80 ms or more (300 ms under
+    load) that every student waiting for a reply would feel."""
+    gc.collect()
+    gc.freeze()

@@ -52,7 +52,9 @@ def create_engine(url: str) -> AsyncEngine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(parsed)
+        # One connection: SQLite lets one writer in at a time anyway, and writers that race for
+        # its lock back off for up to 100 ms each; queued in the pool they simply take turns.
+        engine = create_async_engine(parsed, pool_size=1, max_overflow=0, pool_timeout=60)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=5)

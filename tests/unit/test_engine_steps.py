@@ -39,13 +39,15 @@ def cards(library: ContentLibrary) -> list[Card]:
     return deal(quiz, library.catalog, random.Random(1), count=4, shuffle=False)
 
 
-async def until(condition: Callable[[], bool], turns: int = 2000) -> None:
-    """Let the event loop run until `condition` holds; no wall-clock waiting."""
-    for _ in range(turns):
-        if condition():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("the condition never came true")
+async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Let the event loop run (the database answers in real time) until `condition` holds.
+    Nothing here waits for a timer: the engine's clock is fake and stands still."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + seconds
+    while not condition():
+        if loop.time() > give_up:
+            raise AssertionError("the condition never came true")
+        await asyncio.sleep(0.001)
 
 
 class GatedStore:
@@ -256,3 +258,31 @@ async def test_delivery_writes_to_one_person_and_edits_after_the_post() -> None:
     assert outbox.posted == [("@ann", Reply(text="Your review is due."))]
     assert [r.text for _, r in outbox.edits] == ["Your review is done."]
     assert note.ref is not None and note.ref.place == Person("test", "ann")
+
+
+async def test_a_timer_during_a_slow_start_does_not_close_question_1(
+    store: SqlStore, cards: list[Card]
+) -> None:
+    class SlowAdvance(GatedStore):
+        async def advance(self, *args: object) -> None:
+            self.waiting += 1
+            await self.gate.wait()
+            self.waiting -= 1
+            await self._store.advance(*args)  # type: ignore[arg-type]
+
+    slow = SlowAdvance(store)
+    outbox = FakeOutbox()
+    room, delivery = build_room(slow, outbox)  # type: ignore[arg-type]
+    slow.gate.clear()
+    starting = asyncio.create_task(_start(room, cards))
+    await until(lambda: slow.waiting == 1)
+    ticking = asyncio.create_task(room.tick(NOON))  # another class's timer fires meanwhile
+    for _ in range(20):
+        await asyncio.sleep(0)
+    slow.gate.set()
+    await starting
+    await ticking
+    await delivery.drain()
+    assert outbox.titles() == ["Sample · 1/4"], "question 1 is open, not revealed"
+    assert room.next_deadline() == NOON + timedelta(seconds=20)
+    assert (await room.answer(ROOM, ANN, right_answer(cards[0]), NOON)).text == "Answer received."

@@ -54,3 +54,33 @@ async def test_a_failed_commit_fails_every_waiting_answer() -> None:
     assert all(isinstance(r, StoreUnavailable) for r in results)
     with pytest.raises(StoreUnavailable):
         await commits.submit(_answer(9))
+
+
+async def test_answers_during_a_commit_wait_for_one_next_commit() -> None:
+    class SlowStore(CountingStore):
+        def __init__(self) -> None:
+            super().__init__()
+            self.gate = asyncio.Event()
+            self.in_flight = 0
+            self.most_in_flight = 0
+
+        async def record_answers(self, answers: Sequence[AnswerIn]) -> list[AnswerOutcome]:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            await self.gate.wait()
+            self.in_flight -= 1
+            return await super().record_answers(answers)
+
+    store = SlowStore()
+    commits = GroupCommit(cast(Store, store), window=0)
+    first = asyncio.create_task(commits.submit(_answer(0)))
+    for _ in range(10):  # the first commit begins
+        await asyncio.sleep(0)
+    assert store.in_flight == 1
+    later = [asyncio.create_task(commits.submit(_answer(n))) for n in range(1, 51)]
+    for _ in range(10):
+        await asyncio.sleep(0)
+    store.gate.set()
+    await asyncio.gather(first, *later)
+    assert store.batches == [1, 50], "the 50 that came during the commit share the next one"
+    assert store.most_in_flight == 1

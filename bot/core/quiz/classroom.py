@@ -169,12 +169,27 @@ class Classroom:
             status = self.status(place) if current else "A quiz is already running here."
             return _private(f"A quiz is already running in this channel.\n{status}")
         running = Running(record, cards, 0, "asking", now, now)
-        self._running[(place.platform, place.channel_id)] = running
-        await self._open(running, 0, now)
-        self._wake()
+        await self._register(running, 0, now)
         return _private(
             f"Started “{title}”: {len(cards)} questions, {seconds} s each, scoring {scoring}."
         )
+
+    async def _register(
+        self, running: Running, index: int, now: datetime, answered: set[str] | None = None
+    ) -> None:
+        """Make `running` live at question `index`. Its lock is held until the question is open,
+        so that a timer firing meanwhile cannot take the placeholder deadline for a real one."""
+        key = (running.place.platform, running.place.channel_id)
+        async with running.lock.writer:
+            self._running[key] = running
+            try:
+                await self._open(running, index, now)
+            except BaseException:
+                self._running.pop(key, None)  # the stored session resumes on the next start
+                raise
+            if answered is not None:
+                running.answered = answered
+        self._wake()
 
     async def _open(self, running: Running, index: int, now: datetime) -> None:
         await self._store.advance(running.record.id, index, running.cards[index].key, now)
@@ -408,7 +423,6 @@ class Classroom:
             answered = {
                 row.user_id for row in await self._store.answers(record.id) if row.question == index
             }
-            self._running[(record.place.platform, record.place.channel_id)] = running
             self._delivery.post(
                 record.place,
                 Reply(
@@ -417,8 +431,6 @@ class Classroom:
                     title="Quiz resumed",
                 ),
             )
-            await self._open(running, index, now)
-            running.answered = answered
+            await self._register(running, index, now, answered)
             resumed += 1
-        self._wake()
         return resumed

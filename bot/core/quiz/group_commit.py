@@ -7,6 +7,7 @@ answer; each student is still acknowledged only after their answer is committed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 
 from bot.core.quiz.records import AnswerIn, AnswerOutcome
@@ -17,6 +18,10 @@ MAX_BATCH = 1000
 
 
 class GroupCommit:
+    """One flush in flight at a time: what arrives during a commit waits for the next one, so
+    batches grow with the load instead of the commits multiplying (and two batches never race
+    each other for the same rows)."""
+
     def __init__(
         self, store: Store, window: float = DEFAULT_WINDOW, max_batch: int = MAX_BATCH
     ) -> None:
@@ -25,6 +30,7 @@ class GroupCommit:
         self._max_batch = max_batch
         self._pending: list[tuple[AnswerIn, asyncio.Future[AnswerOutcome]]] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._full = asyncio.Event()
         self.commits = 0  # transactions so far, for benchmarks and tests
 
     async def submit(self, answer: AnswerIn) -> AnswerOutcome:
@@ -32,20 +38,26 @@ class GroupCommit:
         future: asyncio.Future[AnswerOutcome] = asyncio.get_running_loop().create_future()
         self._pending.append((answer, future))
         if len(self._pending) >= self._max_batch:
-            await self._flush()
-        elif self._flusher is None:
-            self._flusher = asyncio.create_task(self._flush_soon())
+            self._full.set()
+        if self._flusher is None:
+            self._flusher = asyncio.create_task(self._flush_all())
         return await future
 
-    async def _flush_soon(self) -> None:
-        await asyncio.sleep(self._window)
-        self._flusher = None
-        await self._flush()
+    async def _flush_all(self) -> None:
+        try:
+            # Wait for the rest of the burst, unless a batch is already full.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._window):
+                    await self._full.wait()
+            while self._pending:
+                batch = self._pending[: self._max_batch]
+                del self._pending[: self._max_batch]
+                self._full.clear()
+                await self._commit(batch)
+        finally:
+            self._flusher = None
 
-    async def _flush(self) -> None:
-        batch, self._pending = self._pending, []
-        if not batch:
-            return
+    async def _commit(self, batch: list[tuple[AnswerIn, asyncio.Future[AnswerOutcome]]]) -> None:
         answers: Sequence[AnswerIn] = [answer for answer, _ in batch]
         try:
             outcomes = await self._store.record_answers(answers)
