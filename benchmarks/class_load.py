@@ -119,6 +119,8 @@ class Record:
     accepted_ms: list[float] = field(default_factory=list)  # answers that were stored
     start_ms: list[float] = field(default_factory=list)  # time in Classroom.start
     closing_ms: list[float] = field(default_factory=list)  # answers whose call closed a question
+    # answers to question 2: every class has started by then, so no start queues before them
+    second_ms: list[float] = field(default_factory=list)
     replies: Counter[str] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)  # exceptions out of the engine
     posts: int = 0
@@ -351,6 +353,8 @@ async def load(url: str, args: argparse.Namespace) -> dict[str, Any]:
         record.replies[reply.text] += 1
         if reply.text == RECEIVED:
             record.accepted_ms.append(took)
+        if number == 2:
+            record.second_ms.append(took)
         running = bot.classroom.running_in(place)
         if number > 1 and (
             running is None or running.index != number - 1 or running.phase != "asking"
@@ -460,6 +464,7 @@ async def load(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "answer_to_reply": answers,
         "answer_to_reply_accepted": _summary(record.accepted_ms),
         "answer_to_reply_closing_question": _summary(record.closing_ms),
+        "answer_to_reply_question_2": _summary(record.second_ms),
         "deadline_to_delivery_post": to_engine,
         "deadline_to_outbox_post": to_platform,
         "deadline_to_timer_tick": _summary(delays(record.ticked)),
@@ -520,6 +525,7 @@ def _print(results: dict[str, Any]) -> None:
         ("answer -> reply (every answer)", "answer_to_reply"),
         ("  of which accepted and stored", "answer_to_reply_accepted"),
         ("  of which closing a question", "answer_to_reply_closing_question"),
+        ("  of which to question 2 (all started)", "answer_to_reply_question_2"),
         ("deadline -> Delivery.post (engine)", "deadline_to_delivery_post"),
         ("deadline -> Outbox.post (platform call)", "deadline_to_outbox_post"),
         ("deadline -> timer tick (diagnosis)", "deadline_to_timer_tick"),

@@ -232,7 +232,10 @@ class SqlStore:
             [_answer_row(a) for a in unique],
         )
         accepted = {(r.session_id, r.question, r.user_id) for r in inserted}
-        firsts = await self._claim_firsts(connection, [a for a in unique if a.correct], accepted)
+        # Only `first` scoring pays the first correct answer; the others skip the conditional
+        # updates, one per question in the batch, that deciding it costs.
+        claims = [a for a in unique if a.correct and a.first_only]
+        firsts = await self._claim_firsts(connection, claims, accepted)
         credited: dict[tuple[int, int, str], int] = {}
         for answer in unique:
             key = _key(answer)

@@ -186,20 +186,30 @@ async def test_timers_wait_out_a_database_outage(store: SqlStore, cards: list[Ca
         def __getattr__(self, name: str) -> object:
             return getattr(store, name)
 
-        async def scores(self, session_id: int) -> list:  # type: ignore[type-arg]
+        async def advance(self, *args: object) -> None:
             if self.down:
                 raise StoreUnavailable("OperationalError")
-            return await store.scores(session_id)
+            await store.advance(*args)  # type: ignore[arg-type]
 
     flaky = Flaky()
     outbox = FakeOutbox()
     room, delivery = build_room(flaky, outbox)  # type: ignore[arg-type]
     await _start(room, cards)
-    flaky.down = True
+    await room.answer(ROOM, ANN, right_answer(cards[0]), NOON + timedelta(seconds=1))
     deadline = NOON + timedelta(seconds=20)
-    await room.tick(deadline)  # the reveal needs the scores: postponed, not crashed
-    assert room.next_deadline() == deadline + RETRY_AFTER
+    await room.tick(deadline)  # the reveal comes from memory, the database is not needed
+    flaky.down = True
+    following = deadline + REVEAL_PAUSE
+    await room.tick(following)  # the next question must be recorded: postponed, not crashed
+    assert room.next_deadline() == following + RETRY_AFTER
+    running = room.running_in(ROOM)
+    assert running is not None and (running.index, running.phase) == (0, "revealed")
     flaky.down = False
-    await room.tick(deadline + RETRY_AFTER)
+    await room.tick(following + RETRY_AFTER)
     await delivery.drain()
-    assert outbox.titles()[-1] == "Question 1: the answer"
+    assert outbox.titles()[-2:] == ["Question 1: the answer", "Sample · 2/4"]
+    reveal = outbox.posted[-2][1]
+    assert "1. Ann:" in reveal.text, "the top 5 as the store credited it"
+    assert [(s.user_id, s.points) for s in await store.scores(1)] == [
+        (r.user_id, r.points) for r in running.standings()
+    ]

@@ -65,6 +65,23 @@ class Running:
     streaks: dict[str, int] = field(default_factory=dict)
     lock: RWLock = field(default_factory=RWLock)
     over: bool = False
+    # The scores as the store credited them, kept here so that a reveal needs no query: a
+    # thousand classes whose questions close in the same second do not queue on the database.
+    board: dict[str, ScoreRow] = field(default_factory=dict)
+
+    def credit(self, student: Actor, points: int, correct: bool) -> None:
+        row = self.board.get(student.user_id)
+        self.board[student.user_id] = ScoreRow(
+            student.user_id,
+            student.display_name,
+            (row.points if row else 0) + points,
+            (row.correct if row else 0) + int(correct),
+            (row.answered if row else 0) + 1,
+        )
+
+    def standings(self) -> list[ScoreRow]:
+        """Best first, as the store orders them."""
+        return sorted(self.board.values(), key=lambda r: (-r.points, -r.correct, r.user_id))
 
     @property
     def card(self) -> Card:
@@ -296,6 +313,7 @@ class Classroom:
             return _private("You have already answered this question."), None
         running.streaks[student.user_id] = streak
         running.right += int(verdict.correct)
+        running.credit(student, outcome.points, verdict.correct)
         if running.message is not None:
             self._delivery.edit(running.message, question_reply(running, now))
         # Players join by answering, so the first question always runs its full time.
@@ -329,7 +347,7 @@ class Classroom:
 
     async def _reveal(self, running: Running, now: datetime) -> None:
         card = running.card
-        scores = await self._store.scores(running.record.id)
+        scores = running.standings()
         if running.message is not None:
             closed = question_reply(running, now)
             self._delivery.edit(
@@ -420,6 +438,7 @@ class Classroom:
             running = Running(record, cards, index, "asking", now, now)
             for row in await self._store.scores(record.id):
                 running.players[row.user_id] = row.display_name
+                running.board[row.user_id] = row
             answered = {
                 row.user_id for row in await self._store.answers(record.id) if row.question == index
             }

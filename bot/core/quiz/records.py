@@ -57,7 +57,7 @@ class AnswerIn:
 class AnswerOutcome:
     accepted: bool  # False: this student had already answered this question
     points: int  # what was credited (0 when refused, or correct but not first in `first` mode)
-    first: bool = False  # the first correct answer of the question
+    first: bool = False  # the first correct answer of the question (decided for `first_only`)
 
 
 @dataclass(frozen=True, slots=True)
