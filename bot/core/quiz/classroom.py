@@ -63,7 +63,8 @@ class Running:
     answered: set[str] = field(default_factory=set)  # who answered the current question
     right: int = 0  # correct answers to the current question
     streaks: dict[str, int] = field(default_factory=dict)
-    lock: RWLock = field(default_factory=RWLock)
+    # fast: no extra turn of the event loop after each acquire (the default yields one)
+    lock: RWLock = field(default_factory=lambda: RWLock(fast=True))
     over: bool = False
     # The scores as the store credited them, kept here so that a reveal needs no query: a
     # thousand classes whose questions close in the same second do not queue on the database.
