@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
 from bot import __version__
 from bot.bootstrap import (
@@ -22,6 +23,7 @@ from bot.bootstrap import (
     freeze_startup_objects,
     open_store,
     seeded,
+    setting_problems,
 )
 from bot.core.content.loader import cite_problem, content_files, load_catalog
 from bot.core.content.models import Cite, ContentFile
@@ -38,7 +40,6 @@ from bot.core.quiz.red_trivia import convert_red
 from bot.settings import Settings
 
 SCHEMA_DIR = Path("schema")
-KNOWN_ADAPTERS = ("console", "discord", "slack")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -150,13 +151,6 @@ async def _console(args: argparse.Namespace, settings: Settings, library: Conten
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     names = settings.adapter_names
-    unknown = [n for n in names if n not in KNOWN_ADAPTERS]
-    if unknown or not names:
-        print(
-            f"LECTERN_ADAPTERS={settings.adapters!r}: choose from {', '.join(KNOWN_ADAPTERS)}.",
-            file=sys.stderr,
-        )
-        return 2
     platform = [n for n in names if n != "console"]
     if platform:
         print(
@@ -357,9 +351,33 @@ async def _check_store(settings: Settings) -> None:
     await store.close()
 
 
+# What each command needs of the settings: (the database, the adapters and log level).
+_NEEDS = {"console": (True, False), "run": (True, True), "health": (True, False)}
+
+
+def _settings(command: str) -> Settings | None:
+    """The settings, or None after one clear line per mistake (never a traceback)."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "LECTERN_" + "_".join(str(part) for part in error["loc"]).upper()
+            print(f"lectern: {name}: {error['msg']}", file=sys.stderr)
+        return None
+    if command == "schema":
+        return settings
+    database, adapters = _NEEDS.get(command, (False, False))
+    problems = setting_problems(settings, database=database, adapters=adapters)
+    for problem in problems:
+        print(f"lectern: {problem}", file=sys.stderr)
+    return None if problems else settings
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = Settings()
+    settings = _settings(args.command)
+    if settings is None:
+        return 2
     level = settings.log_level.upper() if args.command == "run" else "WARNING"
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     commands = {

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from bot.core.app import Lectern
 from bot.core.course.library import ContentLibrary
 from bot.core.delivery import Delivery, Sleep
@@ -21,7 +23,7 @@ from bot.core.quiz.group_commit import DEFAULT_WINDOW
 from bot.core.quiz.store_port import Store
 from bot.core.timers import Timers
 from bot.settings import Settings
-from bot.store.engine import shown
+from bot.store.engine import async_url, shown
 from bot.store.sql_store import SqlStore
 
 log = logging.getLogger(__name__)
@@ -101,3 +103,45 @@ def freeze_startup_objects() -> None:
     load) that every student waiting for a reply would feel."""
     gc.collect()
     gc.freeze()
+
+
+KNOWN_ADAPTERS = ("console", "discord", "slack")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def setting_problems(settings: Settings, *, database: bool, adapters: bool) -> list[str]:
+    """What is wrong with the settings a command needs, one line each, naming the variable."""
+    problems = []
+    for variable, folder in (
+        ("LECTERN_CONTENT_DIR", settings.content_dir),
+        ("LECTERN_QUIZ_DIR", settings.quiz_dir),
+    ):
+        if not folder.is_dir():
+            problems.append(f"{variable}={folder}: no such folder")
+    if database:
+        url = settings.database_url.get_secret_value()
+        try:
+            parsed = make_url(url)
+            parsed.port  # noqa: B018  (a port that is not a number only fails when read)
+        except Exception:  # SQLAlchemy's own parse errors say nothing more useful
+            problems.append(
+                "LECTERN_DATABASE_URL: not a database URL; use "
+                "sqlite+aiosqlite:///path/to/lectern.db or postgresql+asyncpg://user@host/db"
+            )
+        else:
+            try:
+                async_url(url)
+            except ValueError as exc:
+                problems.append(f"LECTERN_DATABASE_URL={shown(url)}: {exc}")
+    if adapters:
+        names = settings.adapter_names
+        unknown = [n for n in names if n not in KNOWN_ADAPTERS]
+        if unknown or not names:
+            problems.append(
+                f"LECTERN_ADAPTERS={settings.adapters!r}: choose from {', '.join(KNOWN_ADAPTERS)}"
+            )
+        if settings.log_level.upper() not in LOG_LEVELS:
+            problems.append(
+                f"LECTERN_LOG_LEVEL={settings.log_level!r}: choose from {', '.join(LOG_LEVELS)}"
+            )
+    return problems

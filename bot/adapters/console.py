@@ -93,6 +93,8 @@ class ConsoleAdapter:
 
     async def handle_line(self, line: str) -> list[Reply] | None:
         """Answer one input line; None for lines that are not meant for the bot."""
+        # Windows editors start a saved script with a byte-order mark: it is not part of a command.
+        line = line.removeprefix("\ufeff")
         text = line.rstrip("\r\n")
         if not text.strip() or text.lstrip().startswith("#"):
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,7 @@ def async_url(url: str) -> URL:
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend not in _ASYNC_DRIVERS:
-        raise ValueError(
-            f"unsupported database {backend!r} in LECTERN_DATABASE_URL: use sqlite or postgresql"
-        )
+        raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
     return parsed.set(drivername=_ASYNC_DRIVERS[backend])
 
 
@@ -30,9 +29,32 @@ def sync_url(url: str) -> URL:
     return parsed.set(drivername=parsed.get_backend_name())
 
 
+# Query-string keys that carry credentials (libpq's and the drivers' names among them).
+_SECRET_KEYS = re.compile(r"pass|pwd|secret|token|key|auth|cred", re.IGNORECASE)
+# A value that looks like a credential whatever its key: long and random, or a known token form.
+_TOKEN_LIKE = re.compile(r"^(xox[abpr]-|xapp-|Bearer\s)|^[A-Za-z0-9_\-.+/=]{24,}$")
+MASK = "***"
+
+
 def shown(url: str) -> str:
-    """The URL as it may appear in logs: never with its password."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL as it may appear in logs: never a password, wherever it sits (user:password, a
+    query argument such as ?password= or ?sslpassword=, or anything that looks like a token)."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # not a URL at all: say nothing of what it holds
+        return "(an unreadable database URL)"
+    query = {
+        key: MASK
+        if _SECRET_KEYS.search(key) or any(_TOKEN_LIKE.search(v) for v in _values(value))
+        else value
+        for key, value in parsed.query.items()
+    }
+    shown_url = parsed.set(query=query).render_as_string(hide_password=True)
+    return shown_url.replace("%2A%2A%2A", MASK)
+
+
+def _values(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else value
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -29,7 +29,8 @@ def run_console(
         store = await SqlStore.open(f"sqlite+aiosqlite:///{database}")
         bot = assemble(app.library, store, {"console": ConsoleOutbox(printer)}, FixedClock())
         try:
-            await ConsoleAdapter(bot, printer, teachers=teachers).run_async(io.StringIO(script))
+            async with asyncio.timeout(60):  # a console that never exits fails the test
+                await ConsoleAdapter(bot, printer, teachers=teachers).run_async(io.StringIO(script))
         finally:
             await bot.close()
             await store.close()
@@ -209,3 +210,19 @@ def test_the_console_refuses_a_stale_choice_and_shows_the_timeline() -> None:
     timeline = replies["/timeline 2002"]
     assert timeline["title"] == "Timeline: 2002 (3 events)"
     assert timeline["text"].splitlines()[-1].startswith("• 28 May 2002: The NATO-Russia Council")
+
+
+def test_a_byte_order_mark_at_the_start_of_a_script_is_ignored(app: Lectern) -> None:
+    out = run_console(app, "\ufeff/define CSTO\r\n/topics\r\n", as_json=True)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["command"] for r in rows] == ["/define CSTO", "/topics"]
+    assert rows[0]["title"].startswith("CSTO")
+
+
+def test_the_console_always_exits_after_a_stop_and_the_end_of_input(app: Lectern) -> None:
+    script = (
+        "@tess /quiz start timeline questions:3 seconds:30\n@ann /quiz answer 1\n@tess /quiz stop\n"
+    )
+    for _ in range(50):  # a run that hung would fail on run_console's time limit
+        out = run_console(app, script, as_json=True, teachers=frozenset({"tess"}))
+        assert json.loads(out.splitlines()[-1])["title"] == "“Timeline” was stopped"

@@ -230,3 +230,34 @@ async def test_migrations_build_exactly_the_declared_schema(store: SqlStore) -> 
 
     async with store.engine.connect() as connection:
         assert await connection.run_sync(differences) == []
+
+
+async def test_a_thousand_answers_at_once_with_200_doubles(store: SqlStore) -> None:
+    """A class of 1,000 answering together, 200 of them twice, through group commit: nobody is
+    refused, one answer each is kept, one first correct answer, and every acknowledged answer
+    is in the database (PostgreSQL once deadlocked here, with two flushes in flight)."""
+    import random
+
+    from bot.core.quiz.group_commit import GroupCommit
+
+    session = await store.start_session(_new())
+    assert session is not None
+    answers = [
+        _answer(session.id, f"s{n}", first_only=True, at=T0 + timedelta(milliseconds=n))
+        for n in range(1000)
+    ] + [
+        _answer(session.id, f"s{n}", first_only=True, at=T0 + timedelta(seconds=5))
+        for n in range(200)
+    ]
+    random.Random(8).shuffle(answers)
+    commits = GroupCommit(store, window=0.001, max_batch=150)
+    outcomes = await asyncio.gather(*(commits.submit(a) for a in answers), return_exceptions=True)
+    failures = [o for o in outcomes if isinstance(o, BaseException)]
+    assert failures == [], failures[:3]
+    accepted = {a.user_id for a, o in zip(answers, outcomes, strict=True) if o.accepted}  # type: ignore[union-attr]
+    assert len(accepted) == 1000
+    assert sum(not o.accepted for o in outcomes) == 200  # type: ignore[union-attr]
+    assert sum(o.first for o in outcomes) == 1  # type: ignore[union-attr]
+    stored = await store.answers(session.id)
+    assert {a.user_id for a in stored} == accepted and len(stored) == 1000
+    assert commits.commits >= 8, "the burst was spread over several batches"

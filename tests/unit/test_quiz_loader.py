@@ -208,3 +208,15 @@ def test_excluded_items_are_never_dealt(catalog: Catalog, tmp_path: Path) -> Non
     assert any(
         "unknown event 'no-such-event'" in p for p in _problems(catalog, _write(tmp_path, bad))
     )
+
+
+def test_an_unknown_header_key_is_named_without_an_empty_label(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    problems = _problems(
+        catalog, _write(tmp_path, f"id: t\ntitle: T\nextra: 1\nquestions:{GOOD_CHOICE}")
+    )
+    assert problems == [
+        f"{tmp_path}/q.yaml:3:1: unknown key 'extra'; "
+        "allowed: id, title, description, topics, defaults, questions"
+    ]

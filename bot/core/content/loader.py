@@ -105,9 +105,15 @@ def _in_document(raw: Any, loc: YamlPath) -> YamlPath:
 
 
 def validate_item(
-    model: type[Model], raw: Any, file: str, located: Located, path: YamlPath
+    model: type[Model],
+    raw: Any,
+    file: str,
+    located: Located,
+    path: YamlPath,
+    also_allowed: Sequence[str] = (),
 ) -> tuple[Any | None, list[Problem]]:
-    """Validate `raw` (found at `path` in `file`) as `model`; problems carry file:line:col."""
+    """Validate `raw` (found at `path` in `file`) as `model`; problems carry file:line:col.
+    `also_allowed`: keys taken out of `raw` and checked elsewhere, named in "allowed: ..." too."""
     try:
         return model.model_validate(raw), []
     except ValidationError as exc:
@@ -118,8 +124,12 @@ def validate_item(
             where = located.position(full)
             if error["type"] == "extra_forbidden":
                 owner = _owner_model(model, loc[:-1], raw)
-                message = f"{_label(full[:-1])}: " + _unknown_key(
-                    str(loc[-1]), list(owner.model_fields) if owner else []
+                owner_label = _label(full[:-1])  # empty for a key at the top of the file
+                allowed = list(owner.model_fields) if owner else []
+                if not loc[:-1]:
+                    allowed += also_allowed
+                message = (f"{owner_label}: " if owner_label else "") + _unknown_key(
+                    str(loc[-1]), allowed
                 )
             else:
                 message = _describe(error, _label(full))

@@ -193,7 +193,9 @@ def _read_quiz(
     where = _Where(name, located)
     raw = located.data
     header = {key: value for key, value in raw.items() if key != "questions"}
-    valid, header_problems = validate_item(QuizHeader, header, name, located, ())
+    valid, header_problems = validate_item(
+        QuizHeader, header, name, located, (), also_allowed=("questions",)
+    )
     problems += header_problems
     questions = raw.get("questions")
     if not isinstance(questions, list) or not questions:
