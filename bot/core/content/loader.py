@@ -179,7 +179,7 @@ def read_yaml(path: Path, name: str) -> tuple[Located | None, list[Problem]]:
     if len(raw) > MAX_FILE_BYTES:
         return None, [Problem(name, 1, 1, f"file larger than {MAX_FILE_BYTES} bytes")]
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark from a Windows editor is no content
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(name, line, 1, "file is not UTF-8 text")]

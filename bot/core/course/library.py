@@ -45,6 +45,10 @@ class ContentLibrary:
                 len(errors.problems),
             )
             return errors.problems
+        except Exception as exc:  # a loader fault must not take the served content with it
+            log.exception("content reload failed unexpectedly; still serving the last good content")
+            where = str(self._paths[0]) if self._paths else "content"
+            return [Problem(where, 1, 1, f"could not be loaded ({exc.__class__.__name__}, logged)")]
         log.info(
             "content reloaded: %d quotes, %d facts, %d quizzes",
             len(self.catalog.quotes),
