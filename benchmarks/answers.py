@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.postgres import fresh_database
 from bot.bootstrap import SystemClock
 from bot.core.course.library import ContentLibrary
 from bot.core.delivery import Delivery
@@ -179,7 +180,9 @@ def main() -> None:
         results["sqlite"] = asyncio.run(throughput(sqlite, args.answers))
     if args.postgres:
         try:
-            results["postgresql"] = asyncio.run(_fresh_postgres(args.postgres, args.answers))
+            results["postgresql"] = asyncio.run(
+                fresh_database(args.postgres, lambda url: throughput(url, args.answers))
+            )
         except Exception as exc:  # no server here: say so and go on
             results["postgresql"] = f"skipped: {exc.__class__.__name__}: {exc}"
     with tempfile.TemporaryDirectory() as folder:
@@ -191,26 +194,6 @@ def main() -> None:
         return
     for name, figures in results.items():
         print(f"{name}: {figures}")
-
-
-async def _fresh_postgres(url: str, count: int) -> dict[str, float]:
-    import asyncpg
-
-    name = f"lectern_bench_{os.getpid()}"
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    admin = await asyncpg.connect(dsn, timeout=5)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        return await throughput(f"{url.rpartition('/')[0]}/{name}", count)
-    finally:
-        admin = await asyncpg.connect(dsn, timeout=5)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -60,6 +60,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.postgres import fresh_database
 from bot.bootstrap import Bot, SystemClock, assemble, freeze_startup_objects
 from bot.core.course.library import ContentLibrary
 from bot.core.delivery import Posted
@@ -490,26 +491,6 @@ def _met(summary: dict[str, float | int | None]) -> bool:
     return p99 is not None and p99 < AIM_MS
 
 
-async def _fresh_postgres(url: str, work: Callable[[str], Awaitable[dict[str, Any]]]) -> Any:
-    import asyncpg
-
-    name = f"lectern_bench_{os.getpid()}"
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    admin = await asyncpg.connect(dsn, timeout=5)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        return await work(f"{url.rpartition('/')[0]}/{name}")
-    finally:
-        admin = await asyncpg.connect(dsn, timeout=5)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
-
-
 def _print(results: dict[str, Any]) -> None:
     print(
         f"{results['database']}, {results['cpu']}"
@@ -610,7 +591,7 @@ def main() -> None:
     if args.memory:
         results = {"database": "in memory (no database)", **asyncio.run(work(MEMORY))}
     elif args.postgres:
-        results = asyncio.run(_fresh_postgres(args.postgres, work))
+        results = asyncio.run(fresh_database(args.postgres, work))
         results = {"database": "postgresql", **results}
     else:
         with tempfile.TemporaryDirectory() as folder:

@@ -118,12 +118,16 @@ class ConsoleAdapter:
         await self.bot.delivery.drain()
         return replies
 
+    def on_screen(self, user: str) -> tuple[Choice, ...]:
+        """The choices a number picks for `user`: those of the newer of their last reply and
+        the channel's last post (a class question)."""
+        mine = self._last_choices.get(user.casefold(), (0, ()))
+        return max(mine, self.printer.posted_choices, key=lambda shown: shown[0])[1]
+
     def _pick(self, user: str, text: str) -> str | None:
         if not text.isdigit():
             return None
-        # The newer of this user's last reply and the channel's last post (a class question).
-        mine = self._last_choices.get(user.casefold(), (0, ()))
-        choices = max(mine, self.printer.posted_choices, key=lambda shown: shown[0])[1]
+        choices = self.on_screen(user)
         index = int(text) - 1
         return choices[index].value if 0 <= index < len(choices) else None
 

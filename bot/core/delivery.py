@@ -15,13 +15,12 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
-from bot.core.fit import CONSOLE, fit, fit_one
-from bot.core.messages import Channel, Limits, Person, Reply
+from bot.core.fit import fit, fit_one
+from bot.core.messages import Channel, Person, Reply
 from bot.core.ports import Clock, MessageRef, Outbox
 
 log = logging.getLogger(__name__)
 
-EDIT_INTERVAL = 0.0  # the least seconds between two edits of one message, beyond the platform's
 CALL_TIMEOUT = 30.0  # a platform call that hangs longer is given up, so its channel moves on
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -51,24 +50,14 @@ class Delivery:
         clock: Clock,
         *,
         sleep: Sleep = asyncio.sleep,
-        edit_interval: float = EDIT_INTERVAL,
         call_timeout: float = CALL_TIMEOUT,
     ) -> None:
         self._outboxes = dict(outboxes)
         self._clock = clock
         self._sleep = sleep
-        self._edit_interval = edit_interval
         self._call_timeout = call_timeout
         self._queues: dict[tuple[str, str, str], deque[tuple[Posted, Reply]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-
-    @property
-    def platforms(self) -> frozenset[str]:
-        return frozenset(self._outboxes)
-
-    def limits(self, platform: str) -> Limits:
-        outbox = self._outboxes.get(platform)
-        return outbox.limits if outbox is not None else CONSOLE
 
     def post(self, to: Channel | Person, reply: Reply) -> Posted:
         """Queue `reply` for `to`; returns at once."""
@@ -138,8 +127,7 @@ class Delivery:
             outbox = self._outboxes.get(posted.to.platform)
             while posted.latest is not None and posted.ref is not None and outbox is not None:
                 if posted.last_edit is not None:
-                    interval = max(self._edit_interval, outbox.limits.edit_seconds)
-                    wait = posted.last_edit + interval - self._seconds()
+                    wait = posted.last_edit + outbox.limits.edit_seconds - self._seconds()
                     if wait > 0:
                         await self._sleep(wait)
                 reply, posted.latest = posted.latest, None

@@ -157,9 +157,7 @@ class ConsoleHarness(_Common):
         return await self.send(user, message.value(label_start))
 
     def _on_screen(self, user: str) -> tuple[tuple[str, str], ...]:
-        mine = self.adapter._last_choices.get(user.casefold(), (0, ()))
-        latest = max(mine, self.adapter.printer.posted_choices, key=lambda s: s[0])[1]
-        return tuple((c.label, c.value) for c in latest)
+        return tuple((c.label, c.value) for c in self.adapter.on_screen(user))
 
     def private(self, user: str) -> list[Seen]:
         return [

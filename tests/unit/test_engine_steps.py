@@ -286,3 +286,18 @@ async def test_a_timer_during_a_slow_start_does_not_close_question_1(
     assert outbox.titles() == ["Sample · 1/4"], "question 1 is open, not revealed"
     assert room.next_deadline() == NOON + timedelta(seconds=20)
     assert (await room.answer(ROOM, ANN, right_answer(cards[0]), NOON)).text == "Answer received."
+
+
+async def test_a_click_between_questions_or_after_the_end_is_refused(
+    store: SqlStore, cards: list[Card]
+) -> None:
+    room, _ = build_room(store, FakeOutbox())
+    await _start(room, cards)
+    await room.tick(NOON + timedelta(seconds=20))  # question 1 revealed, question 2 not yet open
+    between = await room.answer(ROOM, ANN, "A", NOON, session="1", number=1)
+    assert between.text == "That question has closed; the next one is coming."
+    await room.stop(ROOM, NOON)
+    after = await room.answer(ROOM, ANN, "A", NOON, session="1", number=2)
+    assert after.text == "That quiz has ended."
+    typed = await room.answer(ROOM, ANN, "A", NOON)
+    assert typed.text == "No question is open right now."

@@ -40,6 +40,7 @@ ANSWER_COMMAND = "/quiz answer"
 _CARDS = TypeAdapter(list[Card])
 Phase = Literal["asking", "revealed"]
 MEDALS = ("🥇", "🥈", "🥉")
+QUIZ_ENDED = "That quiz has ended."  # a click on a question of a session no longer running
 
 
 def dump_cards(cards: list[Card]) -> str:
@@ -125,6 +126,10 @@ def _private(text: str) -> Reply:
     return Reply(text=text, ephemeral=True)
 
 
+def _key(place: Channel) -> tuple[str, str]:
+    return place.platform, place.channel_id
+
+
 class Classroom:
     """The class sessions of the platforms this process serves (`platforms`)."""
 
@@ -149,7 +154,7 @@ class Classroom:
         return self._delivery
 
     def running_in(self, place: Channel) -> Running | None:
-        return self._running.get((place.platform, place.channel_id))
+        return self._running.get(_key(place))
 
     @property
     def sessions(self) -> list[Running]:
@@ -197,7 +202,7 @@ class Classroom:
     ) -> None:
         """Make `running` live at question `index`. Its lock is held until the question is open,
         so that a timer firing meanwhile cannot take the placeholder deadline for a real one."""
-        key = (running.place.platform, running.place.channel_id)
+        key = _key(running.place)
         async with running.lock.writer:
             self._running[key] = running
             try:
@@ -227,8 +232,8 @@ class Classroom:
 
     def _stale(self, running: Running | None, session: str, number: int) -> str | None:
         """Why a click on question `number` of session `session` cannot count, if it cannot."""
-        if running is None or str(running.record.id) != session:
-            return "That quiz has ended."
+        if running is None or running.over or str(running.record.id) != session:
+            return QUIZ_ENDED
         if number == running.index + 1 and running.phase == "asking":
             return None
         if running.phase == "asking":
@@ -248,12 +253,9 @@ class Classroom:
         """Mark `text` for the open question; a click names its `session` and question `number`
         and is refused, without using up the student's answer, when that question has closed."""
         running = self.running_in(place)
-        if session is not None and number is not None:
-            stale = self._stale(running, session, number)
-            if stale is not None:
-                return _private(stale)
         if running is None:
-            return _private("No question is open right now.")
+            bound = session is not None and number is not None
+            return _private(QUIZ_ENDED if bound else "No question is open right now.")
         async with running.lock.reader:
             reply, all_in = await self._answer(running, student, text, now, session, number)
         if all_in is not None:  # the last player answered: reveal now, unless a timer just did
@@ -270,12 +272,12 @@ class Classroom:
         number: int | None,
     ) -> tuple[Reply, int | None]:
         """The reply, and the question's index when every player has now answered it."""
-        if running.over or running.phase != "asking":
-            return _private("No question is open right now."), None
         if session is not None and number is not None:
             stale = self._stale(running, session, number)
             if stale is not None:
                 return _private(stale), None
+        if running.over or running.phase != "asking":
+            return _private("No question is open right now."), None
         if student.user_id in running.answered:
             return _private("You have already answered this question."), None
         card = running.card
@@ -349,12 +351,7 @@ class Classroom:
     async def _reveal(self, running: Running, now: datetime) -> None:
         card = running.card
         scores = running.standings()
-        if running.message is not None:
-            closed = question_reply(running, now)
-            self._delivery.edit(
-                running.message,
-                Reply(text=closed.text, title=closed.title, fields=(Field("Time", "closed"),)),
-            )
+        self._close_question(running, now)
         answered = len(running.answered)
         lines = [
             f"The answer: {card.answer_text}",
@@ -374,6 +371,16 @@ class Classroom:
         running.phase = "revealed"
         # A quick-fire quiz (seconds:2) gets a pause as short as its questions.
         running.deadline = now + min(REVEAL_PAUSE, timedelta(seconds=running.record.seconds))
+
+    def _close_question(self, running: Running, now: datetime) -> None:
+        """Edit the question's message to say it has closed, without its buttons."""
+        if running.message is None:
+            return
+        closed = question_reply(running, now)
+        self._delivery.edit(
+            running.message,
+            Reply(text=closed.text, title=closed.title, fields=(Field("Time", "closed"),)),
+        )
 
     async def tick(self, now: datetime) -> None:
         """Close questions whose time is up and move on after reveals."""
@@ -408,14 +415,10 @@ class Classroom:
     ) -> None:
         await self._store.finish(running.record.id, status, now)
         running.over = True
-        self._running.pop((running.place.platform, running.place.channel_id), None)
-        if running.message is not None and running.phase == "asking":
-            closed = question_reply(running, now)
-            self._delivery.edit(
-                running.message,
-                Reply(text=closed.text, title=closed.title, fields=(Field("Time", "closed"),)),
-            )
-        scores = await self._store.scores(running.record.id)
+        self._running.pop(_key(running.place), None)
+        if running.phase == "asking":
+            self._close_question(running, now)
+        scores = running.standings()
         if scores:
             podium = "\n".join(
                 f"{MEDALS[n]} {row.display_name}: {row.points}" for n, row in enumerate(scores[:3])
