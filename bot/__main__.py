@@ -83,6 +83,16 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="print the report as JSON")
 
     sub.add_parser("health", help="exit 0 if the bot could start with the current settings")
+
+    discord_ = sub.add_parser("discord", help="Discord set-up: the invite link, command sync")
+    actions = discord_.add_subparsers(dest="action", required=True, metavar="action")
+    invite = actions.add_parser("invite-url", help="print the link that adds the bot to a server")
+    invite.add_argument("--client-id", type=int, help="application id (default: from the token)")
+    invite.add_argument("--guild", type=int, help="preselect this server in the link")
+    sync = actions.add_parser("sync", help="register the slash commands with Discord now")
+    sync.add_argument(
+        "--guild", type=int, help="this server only (instant) instead of LECTERN_DISCORD_GUILD"
+    )
     return parser
 
 
@@ -150,18 +160,104 @@ async def _console(args: argparse.Namespace, settings: Settings, library: Conten
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    names = settings.adapter_names
-    platform = [n for n in names if n != "console"]
-    if platform:
-        print(
-            f"The {' and '.join(platform)} adapter(s) are not part of this version yet; "
-            "run `lectern console` (or LECTERN_ADAPTERS=console) to use the bot in a terminal.",
-            file=sys.stderr,
+    if settings.adapter_names == ["console"]:
+        return console(
+            argparse.Namespace(json=False, teachers=None, user="you", content=None), settings
         )
+    try:
+        library = build_library(settings)
+    except ContentErrors as errors:
+        print(errors, file=sys.stderr)
+        print("The content has errors; fix them and start again.", file=sys.stderr)
+        return 1
+    return asyncio.run(_serve(settings, library))
+
+
+async def _serve(settings: Settings, library: ContentLibrary) -> int:
+    import discord
+
+    from bot.serve import serve_forever, start
+
+    try:
+        store = await open_store(settings)
+    except StoreUnavailable as exc:
+        print(f"{exc}. Check LECTERN_DATABASE_URL.", file=sys.stderr)
+        return 1
+    try:
+        served = await start(settings, library, store)
+    except discord.LoginFailure:
+        print("lectern: LECTERN_DISCORD_TOKEN: Discord refused this token.", file=sys.stderr)
         return 2
-    return console(
-        argparse.Namespace(json=False, teachers=None, user="you", content=None), settings
-    )
+    except (discord.HTTPException, OSError) as exc:
+        print(f"lectern: cannot reach Discord: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        freeze_startup_objects()
+    try:
+        await serve_forever(served)
+    finally:
+        await store.close()
+    return 0
+
+
+def discord_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.adapters.discord.sync import application_id, invite_text
+
+    if args.action == "invite-url":
+        token = settings.discord_token.get_secret_value() if settings.discord_token else ""
+        client_id = args.client_id or application_id(token.strip())
+        if client_id is None:
+            print(
+                "lectern: give --client-id (Discord developer portal > your application > "
+                "General Information > Application ID) or set LECTERN_DISCORD_TOKEN",
+                file=sys.stderr,
+            )
+            return 2
+        print(invite_text(client_id, args.guild))
+        return 0
+    return asyncio.run(_sync(settings, args.guild))
+
+
+async def _sync(settings: Settings, guild: int | None) -> int:
+    import discord
+
+    from bot.adapters.discord.client import LecternClient, point_at
+    from bot.adapters.discord.sync import scope_name, sync_commands
+    from bot.serve import discord_settings
+
+    wanted = discord_settings(settings)
+    if not wanted.token:
+        print("lectern: LECTERN_DISCORD_TOKEN: needed to sync the commands", file=sys.stderr)
+        return 2
+    point_at(wanted.api_base, wanted.gateway_url)
+    try:
+        store = await open_store(settings)
+    except StoreUnavailable as exc:
+        print(f"{exc}. Check LECTERN_DATABASE_URL.", file=sys.stderr)
+        return 1
+    library = build_library(settings)
+    client = LecternClient(wanted, store, serve=False)
+    bot = assemble(library, store, {}, SystemClock())
+    client.attach(bot)
+    scope = guild if guild is not None else wanted.guild
+    try:
+        await client.login(wanted.token)
+        await sync_commands(client, store, scope, force=True)
+    except discord.LoginFailure:
+        print("lectern: LECTERN_DISCORD_TOKEN: Discord refused this token.", file=sys.stderr)
+        return 2
+    except discord.HTTPException as exc:
+        print(f"lectern: Discord refused the commands: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await client.close()
+        await bot.close()
+        await store.close()
+    count = len(client.tree.get_commands())
+    print(f"Synced {count} slash commands ({scope_name(scope)}).")
+    if scope is None:
+        print("Global commands can take up to an hour to show in every server.")
+    return 0
 
 
 def _split_paths(paths: Sequence[Path], settings: Settings) -> tuple[list[Path], list[Path]]:
@@ -352,7 +448,12 @@ async def _check_store(settings: Settings) -> None:
 
 
 # What each command needs of the settings: (the database, the adapters and log level).
-_NEEDS = {"console": (True, False), "run": (True, True), "health": (True, False)}
+_NEEDS = {
+    "console": (True, False),
+    "run": (True, True),
+    "health": (True, False),
+    "discord": (True, False),
+}
 
 
 def _settings(command: str) -> Settings | None:
@@ -388,6 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import": import_quiz,
         "stats": stats,
         "health": health,
+        "discord": discord_command,
     }
     return commands[args.command](args, settings)
 

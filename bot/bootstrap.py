@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from bot.core.app import Lectern
@@ -109,6 +110,10 @@ KNOWN_ADAPTERS = ("console", "discord", "slack")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value().strip() if value is not None else ""
+
+
 def setting_problems(settings: Settings, *, database: bool, adapters: bool) -> list[str]:
     """What is wrong with the settings a command needs, one line each, naming the variable."""
     problems = []
@@ -139,6 +144,18 @@ def setting_problems(settings: Settings, *, database: bool, adapters: bool) -> l
         if unknown or not names:
             problems.append(
                 f"LECTERN_ADAPTERS={settings.adapters!r}: choose from {', '.join(KNOWN_ADAPTERS)}"
+            )
+        if "discord" in names and not _secret(settings.discord_token):
+            problems.append(
+                "LECTERN_DISCORD_TOKEN: the discord adapter needs the bot's token "
+                "(Discord developer portal > your application > Bot > Reset Token)"
+            )
+        if "slack" in names:
+            problems.append("LECTERN_ADAPTERS: the slack adapter is not part of this version yet")
+        if "console" in names and len(names) > 1:
+            problems.append(
+                f"LECTERN_ADAPTERS={settings.adapters!r}: the console runs alone "
+                "(`lectern console`); list the chat platforms without it"
             )
         if settings.log_level.upper() not in LOG_LEVELS:
             problems.append(

@@ -34,7 +34,21 @@ class Settings(BaseSettings):
         "postgresql+asyncpg://user:password@host/db",
     )
     seed: int | None = Field(default=None, description="Fixes the random choices (for demos).")
-    discord_token: SecretStr | None = None
+    discord_token: SecretStr | None = Field(
+        default=None, description="The bot token from the Discord developer portal."
+    )
+    discord_guild: int | None = Field(
+        default=None, description="Sync slash commands to this server only (instant; for testing)."
+    )
+    discord_teacher_role: str | None = Field(
+        default=None, description="Members with this role count as teachers (besides managers)."
+    )
+    discord_api_base: str | None = Field(
+        default=None, description="Another REST base than https://discord.com/api/v10 (a proxy)."
+    )
+    discord_gateway_url: str | None = Field(
+        default=None, description="Another gateway than wss://gateway.discord.gg/."
+    )
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
 

@@ -69,7 +69,9 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     if request.param == "postgresql":  # one database for the run: start each test empty
         async with opened.engine.begin() as connection:
             await connection.execute(
-                sa.text("TRUNCATE sessions, questions, answers, scores RESTART IDENTITY CASCADE")
+                sa.text(
+                    "TRUNCATE sessions, questions, answers, scores, memos RESTART IDENTITY CASCADE"
+                )
             )
     yield opened
     await opened.close()

@@ -63,12 +63,22 @@ def test_every_file_points_editors_at_its_schema(folder: Path, schema: str) -> N
         assert first == f"# yaml-language-server: $schema=../schema/{schema}.schema.json", path
 
 
-def test_run_refuses_platform_adapters_not_yet_built(
+def test_run_refuses_adapters_it_cannot_start(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    monkeypatch.delenv("LECTERN_DISCORD_TOKEN", raising=False)
     monkeypatch.setenv("LECTERN_ADAPTERS", "discord")
     assert main(["run"]) == 2
+    assert "LECTERN_DISCORD_TOKEN: the discord adapter needs the bot's token" in (
+        capsys.readouterr().err
+    )
+    monkeypatch.setenv("LECTERN_ADAPTERS", "slack")
+    assert main(["run"]) == 2
     assert "not part of this version yet" in capsys.readouterr().err
+    monkeypatch.setenv("LECTERN_DISCORD_TOKEN", "x")
+    monkeypatch.setenv("LECTERN_ADAPTERS", "console,discord")
+    assert main(["run"]) == 2
+    assert "the console runs alone" in capsys.readouterr().err
     monkeypatch.setenv("LECTERN_ADAPTERS", "telegram")
     assert main(["run"]) == 2
     assert "choose from console, discord, slack" in capsys.readouterr().err

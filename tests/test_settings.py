@@ -21,6 +21,8 @@ from tests.engines import POSTGRES
         ("LECTERN_CONTENT_DIR", "/no/such/folder", "LECTERN_CONTENT_DIR=/no/such/folder"),
         ("LECTERN_QUIZ_DIR", "/no/such/folder", "LECTERN_QUIZ_DIR=/no/such/folder"),
         ("LECTERN_LOG_LEVEL", "loud", "choose from DEBUG, INFO"),
+        ("LECTERN_ADAPTERS", "discord", "LECTERN_DISCORD_TOKEN: the discord adapter needs"),
+        ("LECTERN_DISCORD_GUILD", "my server", "LECTERN_DISCORD_GUILD: Input should be a valid"),
         ("LECTERN_SEED", "abc", "LECTERN_SEED: Input should be a valid integer"),
     ],
 )

@@ -17,12 +17,14 @@ from typing import Any
 
 from bot.core.fit import fit, fit_one
 from bot.core.messages import Channel, Person, Reply
-from bot.core.ports import Clock, MessageRef, Outbox
+from bot.core.ports import Clock, MessageRef, Outbox, PlaceGone
 
 log = logging.getLogger(__name__)
 
 CALL_TIMEOUT = 30.0  # a platform call that hangs longer is given up, so its channel moves on
 Sleep = Callable[[float], Awaitable[None]]
+# Told when a place cannot be written to any more (its channel deleted, access lost).
+GoneHandler = Callable[[Channel | Person, str], Coroutine[Any, Any, None]]
 
 
 class Posted:
@@ -58,6 +60,16 @@ class Delivery:
         self._call_timeout = call_timeout
         self._queues: dict[tuple[str, str, str], deque[tuple[Posted, Reply]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._gone_handlers: list[GoneHandler] = []
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    def when_gone(self, handler: GoneHandler) -> None:
+        """Call `handler(place, reason)` once a platform says `place` is gone; what was still
+        queued for it is dropped."""
+        self._gone_handlers.append(handler)
 
     def post(self, to: Channel | Person, reply: Reply) -> Posted:
         """Queue `reply` for `to`; returns at once."""
@@ -97,6 +109,16 @@ class Delivery:
         try:
             async with asyncio.timeout(self._call_timeout):
                 return await work
+        except PlaceGone as gone:
+            log.warning("could not %s to %s %s: %s", what, to.platform, _key(to)[2], gone)
+            queue = self._queues.get(_key(to))
+            if queue:  # the rest cannot arrive either; the one being sent stays for its worker
+                while len(queue) > 1:
+                    posted, _ = queue.pop()
+                    posted.done.set()
+            for handler in self._gone_handlers:
+                self._spawn(handler(to, str(gone)))
+            return None
         except Exception:  # a platform error must never stop a quiz or another channel
             log.exception("could not %s to %s %s", what, to.platform, _key(to)[2])
             return None

@@ -24,7 +24,8 @@ DISCORD = Limits(
     field_value_chars=1024,
     choices=25,
     choice_label_chars=80,
-    choice_value_chars=100,
+    # custom_id holds 100, less the adapter's two-character prefix that says what was clicked.
+    choice_value_chars=98,
 )
 # Section text, header, section fields, elements of one actions block, button text and value.
 SLACK = Limits(
@@ -156,6 +157,8 @@ def _prepare(reply: Reply, limits: Limits) -> Reply:
     """`reply` defused, with labels cut and fields split to size (but not yet counted)."""
     for choice in reply.choices:
         _check_value(choice.value, limits)
+    if reply.ask is not None:
+        _check_value(reply.ask.command, limits)
     d = defuse_mentions
     fields: list[Field] = []
     for f in reply.fields:
@@ -212,6 +215,7 @@ def fit(reply: Reply, limits: Limits, page: int = 1) -> list[Reply]:
                 choices=_at(choices, i - first_tail),
                 attachment=r.attachment if last else None,
                 citations=r.citations if last else (),
+                ask=r.ask if last else None,
             )
         )
     return out

@@ -85,6 +85,24 @@ class Choice:
     value: str
 
 
+FILL = "{answer}"  # where an Ask's typed text goes in its command
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """A question answered by typing (a year, a name): platforms with forms show a button that
+    opens one (Discord's modal), and the text typed there is sent as `command` with the text in
+    place of FILL ("/quiz answer {answer} #12 q3"). Text-only platforms ignore it: the reply's
+    text already says what to type."""
+
+    label: str  # the button and the form's title, e.g. "Answer"
+    prompt: str  # the form field's label, e.g. "Your answer: a number"
+    command: str
+
+    def filled(self, text: str) -> str:
+        return self.command.replace(FILL, " ".join(text.split()), 1)
+
+
 @dataclass(frozen=True, slots=True)
 class Attachment:
     filename: str
@@ -106,6 +124,7 @@ class Reply:
     # The command that shows this reply again, for replies that are long lists: `fit` pages them
     # and its next/previous choices send this command with `page:N`.
     pager: str | None = None
+    ask: Ask | None = None  # a typed answer asked for (a form on platforms that have them)
 
     @property
     def citation(self) -> Citation | None:

@@ -47,6 +47,20 @@ class Outbox(Protocol):
     async def edit(self, ref: MessageRef, reply: Reply) -> None: ...
 
 
+class Memo(Protocol):
+    """Small named values the bot keeps between runs (e.g. the hash of the slash commands last
+    synced to a platform, so that a restart does not sync again)."""
+
+    async def recall(self, key: str) -> str | None: ...
+
+    async def remember(self, key: str, value: str) -> None: ...
+
+
+class PlaceGone(Exception):
+    """An outbox's answer when the channel (or person) can no longer be written to: deleted, or
+    the bot lost access. Whatever runs there (a class quiz) should end."""
+
+
 class Timed(Protocol):
     """A component with deadlines (class quizzes, daily posts, reviews), run by the timer driver."""
 

@@ -25,7 +25,7 @@ from bot.core.quiz.records import (
 )
 from bot.store.engine import create_engine
 from bot.store.migrate import upgrade
-from bot.store.tables import answers, questions, scores, sessions
+from bot.store.tables import answers, memos, questions, scores, sessions
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -418,3 +418,24 @@ class SqlStore:
 
         found: list[LeaderRow] = await self._run(work)
         return found
+
+    async def recall(self, key: str) -> str | None:
+        async def work(connection: AsyncConnection) -> str | None:
+            found = await connection.scalar(sa.select(memos.c.value).where(memos.c.key == key))
+            return str(found) if found is not None else None
+
+        value: str | None = await self._run(work)
+        return value
+
+    async def remember(self, key: str, value: str) -> None:
+        async def work(connection: AsyncConnection) -> None:
+            row = {"key": key, "value": value, "updated_at": datetime.now(UTC)}
+            statement = self._insert(memos).values(row)
+            await connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[memos.c.key],
+                    set_={"value": statement.excluded.value, "updated_at": row["updated_at"]},
+                )
+            )
+
+        await self._run(work)

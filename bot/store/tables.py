@@ -82,3 +82,11 @@ scores = sa.Table(
     sa.Column("answered", sa.Integer, nullable=False, server_default="0"),
     sa.PrimaryKeyConstraint("session_id", "user_id"),
 )
+
+memos = sa.Table(
+    "memos",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

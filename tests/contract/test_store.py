@@ -208,6 +208,15 @@ async def test_an_empty_batch_is_a_no_op(store: SqlStore) -> None:
     assert await store.record_answers([]) == []
 
 
+async def test_memos_are_kept_and_replaced(store: SqlStore) -> None:
+    assert await store.recall("discord:commands") is None
+    await store.remember("discord:commands", "abc")
+    await store.remember("other", "x" * 5000)
+    await store.remember("discord:commands", "def")
+    assert await store.recall("discord:commands") == "def"
+    assert await store.recall("other") == "x" * 5000
+
+
 async def test_migrations_are_idempotent(store: SqlStore) -> None:
     from bot.store.migrate import upgrade
 

@@ -23,7 +23,7 @@ from aiorwlock import RWLock
 from pydantic import TypeAdapter
 
 from bot.core.delivery import Delivery, Posted
-from bot.core.messages import Actor, Channel, Field, Reply
+from bot.core.messages import Actor, Channel, Field, Person, Reply
 from bot.core.ports import StoreUnavailable
 from bot.core.quiz.deck import Card
 from bot.core.quiz.group_commit import DEFAULT_WINDOW, GroupCommit
@@ -148,6 +148,7 @@ class Classroom:
         self._platforms = frozenset(platforms)
         self._wake = wake  # tells the timer driver that a deadline moved
         self._running: dict[tuple[str, str], Running] = {}
+        delivery.when_gone(self.place_gone)
 
     @property
     def delivery(self) -> Delivery:
@@ -430,6 +431,31 @@ class Classroom:
         ending = "finished" if status == "finished" else "was stopped"
         self._delivery.post(
             running.place, Reply(text=text, title=f"“{running.record.quiz_title}” {ending}")
+        )
+
+    async def place_gone(self, place: Channel | Person, reason: str) -> None:
+        """The platform says the bot can no longer write to `place` (channel deleted, access
+        lost): its quiz ends, scores kept, and the teacher who started it is told privately."""
+        running = self.running_in(place) if isinstance(place, Channel) else None
+        if running is None:
+            return
+        async with running.lock.writer:
+            if running.over:
+                return
+            await self._store.finish(running.record.id, "stopped", self._delivery.clock.now())
+            running.over = True
+            self._running.pop(_key(running.place), None)
+        self._wake()
+        where = f"#{place.name}" if isinstance(place, Channel) and place.name else "its channel"
+        log.warning("quiz #%s ended: %s is gone (%s)", running.record.id, where, reason)
+        self._delivery.post(
+            Person(place.platform, running.record.started_by),
+            Reply(
+                text=f"Your quiz “{running.record.quiz_title}” in {where} has ended: the bot "
+                f"can no longer post there ({reason}). The answers so far are kept: "
+                f"/quiz results #{running.record.id} in another channel exports them.",
+                title="Quiz ended",
+            ),
         )
 
     async def resume(self, now: datetime) -> int:

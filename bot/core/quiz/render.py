@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.messages import Choice, Field, Reply
+from bot.core.messages import FILL, Ask, Choice, Field, Reply
 from bot.core.quiz.deck import LETTERS, Card, Verdict
 
 # A choice names the question it belongs to ("/quiz answer B #12 q3": session 12, question 3), so
@@ -41,10 +41,16 @@ def card_reply(
     quiz not."""
     lines = [card.prompt]
     lines += [f"{LETTERS[i]}) {option}" for i, option in enumerate(card.options)]
+    suffix = bind(owner, number)
+    ask = None
     if not card.options:
         unit = f" (in {card.unit})" if card.unit else ""
         lines.append(f"Type {answer_command} <{card.how_to_answer()}>{unit}.")
-    suffix = bind(owner, number)
+        ask = Ask(
+            "Answer",
+            f"Your answer: {card.how_to_answer()}{unit}",
+            f"{answer_command} {FILL} {suffix}",
+        )
     choices = tuple(
         Choice(f"{letter}) {option}", f"{answer_command} {letter} {suffix}")
         for letter, option in zip(LETTERS, card.options, strict=False)
@@ -57,6 +63,7 @@ def card_reply(
         else (Field("Difficulty", card.difficulty, inline=True),),
         choices=choices,
         ephemeral=ephemeral,
+        ask=ask,
     )
 
 
