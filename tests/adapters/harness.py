@@ -12,7 +12,7 @@ import io
 import json
 import random
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,6 +36,7 @@ class Seen:
     text: str
     fields: tuple[tuple[str, str], ...]
     choices: tuple[tuple[str, str], ...]  # (label, value)
+    ref: str = field(default="", compare=False)  # the platform's message id, where it has one
 
     @property
     def everything(self) -> str:

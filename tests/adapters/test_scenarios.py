@@ -1,5 +1,6 @@
 """The scenarios every adapter must pass, written once against the harness: that is what
-"interchangeable adapters" means. Each runs on the console and on the fake platform."""
+"interchangeable adapters" means. Each runs on the console, on the fake platform and on Discord
+(the real discord.py client against the strict fake Discord)."""
 
 from __future__ import annotations
 
@@ -21,13 +22,17 @@ def library() -> ContentLibrary:
     return ContentLibrary([CONTENT], root=ROOT, quiz_paths=[FIXTURES / "quizzes-good"])
 
 
-@pytest.fixture(params=["console", "platform"])
+@pytest.fixture(params=["console", "platform", "discord"])
 async def harness(
     request: pytest.FixtureRequest, library: ContentLibrary
 ) -> AsyncIterator[Harness]:
     opened: Harness
     if request.param == "console":
         opened = await ConsoleHarness.open(library)
+    elif request.param == "discord":
+        from tests.adapters.discord_harness import DiscordHarness
+
+        opened = await DiscordHarness.open(library)
     else:
         opened = await PlatformHarness.open(library)
     yield opened

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,11 +21,20 @@ import yarl
 from discord import app_commands
 
 from bot.adapters.discord.commands import build
-from bot.adapters.discord.render import NO_MENTIONS, AskButton, Menu, Pick, render
+from bot.adapters.discord.render import (
+    ASK,
+    MENU,
+    NO_MENTIONS,
+    PICK,
+    AskButton,
+    Menu,
+    Pick,
+    render,
+)
 from bot.adapters.discord.sync import sync_commands
 from bot.bootstrap import Bot
 from bot.core.course.suggest import Kind, suggest
-from bot.core.messages import Actor, Channel, Command, Reply
+from bot.core.messages import FILL, Actor, Channel, Command, Reply
 from bot.core.ports import Memo
 from bot.core.text import shorten
 
@@ -102,6 +112,8 @@ class LecternClient(discord.Client):
         self.tree.error(self._command_failed)
         self.bot: Bot | None = None
         self.resumed = asyncio.Event()
+        # Told each interaction id once it has been fully answered (for metrics and tests).
+        self.after_answer: Callable[[int], None] = lambda interaction_id: None
 
     def attach(self, bot: Bot) -> None:
         """Serve `bot` (its outbox is this client's): declare the slash commands."""
@@ -113,7 +125,28 @@ class LecternClient(discord.Client):
         self.add_dynamic_items(Pick, Menu, AskButton)
         if not self.serve:
             return
-        await sync_commands(self, self.memo, self.settings.guild)
+        try:
+            await sync_commands(self, self.memo, self.settings.guild)
+        except discord.HTTPException as exc:
+            # The commands already registered keep working; the log says what was refused.
+            log.error("Discord refused the slash commands: %s %s", exc.status, exc.text)
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """A click on a component its message no longer shows (the question closed and its
+        buttons went while the click was on its way): discord.py's dispatch drops those, so it
+        is answered here, and the core says the question has closed."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = str(data.get("custom_id", ""))
+        prefix, value = custom_id[:2], custom_id[2:]
+        if prefix not in (PICK, MENU, ASK) or _shows(interaction.message, custom_id):
+            return
+        if prefix == MENU:
+            values = data.get("values") or []
+            value = str(values[0]) if values else ""
+        if value:
+            await self.picked(interaction, value.replace(FILL, "").strip())
 
     async def on_resumed(self) -> None:
         log.info("gateway session resumed")
@@ -176,6 +209,8 @@ class LecternClient(discord.Client):
                 exc.status,
                 exc.text,
             )
+        finally:
+            self.after_answer(interaction.id)
 
     async def _send(
         self,
@@ -214,3 +249,13 @@ class LecternClient(discord.Client):
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
+
+
+def _shows(message: discord.Message | None, custom_id: str) -> bool:
+    if message is None:
+        return False
+    for row in message.components:
+        for item in getattr(row, "children", [row]):
+            if getattr(item, "custom_id", None) == custom_id:
+                return True
+    return False
