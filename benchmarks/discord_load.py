@@ -54,11 +54,7 @@ async def _bot(fake: FakeDiscord, database: Path) -> subprocess.Popen[bytes]:
     # The bot runs for the whole benchmark: Popen returns at once.
     process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env)  # noqa: ASYNC220
     await fake.wait_call(lambda c: c.method == "PUT" and c.path.endswith("/commands"), 60)
-    deadline = time.monotonic() + 120
-    while fake.identifies == 0 or fake.guild_creates_sent < fake.guild_count:
-        if time.monotonic() > deadline or process.poll() is not None:
-            raise RuntimeError("the bot did not connect")
-        await asyncio.sleep(0.1)
+    await asyncio.wait_for(fake.connected.wait(), 120)
     probe = await fake.slash("help")
     await fake.wait_response(probe, within=30)
     return process

@@ -259,6 +259,7 @@ class FakeDiscord:
         self.resumes = 0
         self.intents_seen: list[int] = []
         self.guild_creates_sent = 0
+        self.connected = asyncio.Event()  # set once READY and every GUILD_CREATE went out
         self._background: set[asyncio.Future[None]] = set()
         self.originals: dict[str, str] = {}  # interaction id -> its response's message
         self._clicked_ids: dict[str, str] = {}  # interaction id -> the message clicked
@@ -540,6 +541,7 @@ class FakeDiscord:
                 for guild_id in self.guild_ids:
                     await self.send_dispatch("GUILD_CREATE", self._guild(guild_id))
                     self.guild_creates_sent += 1
+                self.connected.set()
             elif op["op"] == 6:
                 self.resumes += 1
                 await self.send_dispatch("RESUMED", {})

@@ -1,0 +1,75 @@
+"""`lectern run` itself, in its own process, against the fake Discord: it logs in, syncs, plays
+a class quiz from start to podium, and stops cleanly on SIGTERM without logging its token."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.conftest import FIXTURES, ROOT
+from tests.discord.fake import Call, FakeDiscord
+
+TOKEN = "ODk2.run-test.very-secret-token"
+
+
+def _posts(fake: FakeDiscord) -> list[Call]:
+    path = f"channels/{fake.channel_id}/messages"
+    return [c for c in fake.calls if c.method == "POST" and c.path == path and c.status == 200]
+
+
+def _title(call: Call) -> str:
+    return str(call.json["embeds"][0].get("title", ""))
+
+
+async def test_lectern_run_plays_a_class_quiz_and_stops_cleanly() -> None:
+    fake = await FakeDiscord().start()
+    teacher = fake.add_user("tess", permissions=0x400 | 0x800 | 0x20)  # Manage Server
+    student = fake.add_user("ann")
+    database = Path(tempfile.mkdtemp(prefix="lectern-run-")) / "lectern.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
+    env |= {
+        "LECTERN_ADAPTERS": "discord",
+        "LECTERN_DISCORD_TOKEN": TOKEN,
+        "LECTERN_DISCORD_API_BASE": fake.api_base,
+        "LECTERN_DISCORD_GATEWAY_URL": fake.gateway_url,
+        "LECTERN_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "LECTERN_QUIZ_DIR": str(FIXTURES / "quizzes-good"),
+        "LECTERN_LOG_LEVEL": "DEBUG",
+    }
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await fake.wait_call(lambda c: c.path.endswith("/commands"), within=60)
+        await asyncio.wait_for(fake.connected.wait(), 30)
+        start = await fake.slash(
+            "quiz", {"quiz": "sample", "questions": 2, "seconds": 60}, sub="start", user=teacher
+        )
+        assert (await fake.wait_response(start, within=10)).status == 200
+        await fake.wait_call(lambda c: bool(_posts(fake)), within=10)
+        question = _posts(fake)[-1]
+        assert _title(question) == "One question of each kind · 1/2"
+        message_id = str(question.response["id"])
+        custom_id = question.json["components"][0]["components"][0]["custom_id"]
+        click = await fake.click(message_id, custom_id, user=student)
+        answered = await fake.wait_response(click, within=10)
+        assert answered.json["data"]["embeds"][0]["description"] == "Answer received."
+        stop = await fake.slash("quiz", sub="stop", user=teacher)
+        await fake.wait_response(stop, within=10)
+        await fake.wait_call(lambda c: "was stopped" in _title(_posts(fake)[-1]), within=10)
+        podium = _posts(fake)[-1].json["embeds"][0]["description"]
+        assert podium.startswith("🥇 Ann")
+    finally:
+        if bot.returncode is None:
+            bot.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(bot.communicate(), 30)
+        await fake.stop()
+    log = stderr.decode()
+    assert bot.returncode == 0, log[-2000:]
+    assert "very-secret-token" not in log, "the token is never logged"
+    assert "synced 13 slash commands (global)" in log
