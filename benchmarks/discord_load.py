@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.discord.fake import FakeDiscord  # noqa: E402
 
+LOG = Path(tempfile.gettempdir()) / "lectern-discord-bench.log"
 LOOKUPS = [
     ("define", {"term": "CSTO"}),
     ("whosaid", {"fragment": "csto backbone"}),
@@ -51,8 +52,12 @@ async def _bot(fake: FakeDiscord, database: Path) -> subprocess.Popen[bytes]:
         "LECTERN_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
         "LECTERN_LOG_LEVEL": "WARNING",
     }
-    # The bot runs for the whole benchmark: Popen returns at once.
-    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env)  # noqa: ASYNC220
+    # The bot runs for the whole benchmark: Popen returns at once. Its log (one line per late
+    # answer when overloaded) goes to a file.
+    log = LOG.open("ab")
+    process = subprocess.Popen(  # noqa: ASYNC220
+        [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stderr=log, stdout=log
+    )
     await fake.wait_call(lambda c: c.method == "PUT" and c.path.endswith("/commands"), 60)
     await asyncio.wait_for(fake.connected.wait(), 120)
     probe = await fake.slash("help")
@@ -77,7 +82,12 @@ async def _question(fake: FakeDiscord, teacher: str) -> tuple[str, str]:
         within=30,
     )
     call = post[-1]
-    custom_id = call.json["components"][0]["components"][0]["custom_id"]
+    buttons = [b for row in call.json["components"] for b in row["components"]]
+    # An option button when the question has options, else its Answer button (opens a form).
+    custom_id = next(
+        (b["custom_id"] for b in buttons if b["custom_id"].startswith("L:")),
+        buttons[0]["custom_id"],
+    )
     return str(call.response["id"]), custom_id
 
 
@@ -145,21 +155,23 @@ async def main() -> None:
                 break
             best = rate
         print(f"highest rate with no deadline missed: {best:.0f} interactions/s")
-        print(f"bot RSS with 1 guild: {_rss_kib(bot.pid) / 1024:.1f} MiB")
+        print(f"bot RSS after the load above: {_rss_kib(bot.pid) / 1024:.1f} MiB")
     finally:
         bot.terminate()
         bot.wait(30)
         await fake.stop()
 
-    fake = await FakeDiscord(guilds=args.guilds).start()
-    bot = await _bot(fake, Path(tempfile.mkdtemp(prefix="lectern-bench-")) / "lectern.db")
-    try:
-        await asyncio.sleep(2)
-        print(f"bot RSS with {args.guilds} guilds: {_rss_kib(bot.pid) / 1024:.1f} MiB")
-    finally:
-        bot.terminate()
-        bot.wait(30)
-        await fake.stop()
+    for guilds in (1, args.guilds):  # freshly started, connected and idle
+        fake = await FakeDiscord(guilds=guilds).start()
+        bot = await _bot(fake, Path(tempfile.mkdtemp(prefix="lectern-bench-")) / "lectern.db")
+        try:
+            await asyncio.sleep(2)
+            print(f"bot RSS, idle, {guilds} guild(s) connected: {_rss_kib(bot.pid) / 1024:.1f} MiB")
+        finally:
+            bot.terminate()
+            bot.wait(30)
+            await fake.stop()
+    print(f"(the bot's log: {LOG})")
 
 
 if __name__ == "__main__":

@@ -257,3 +257,24 @@ async def test_no_privileged_intent_is_asked_for(discord_bot: DiscordHarness) ->
     members, presences, message_content = 1 << 1, 1 << 8, 1 << 15
     [intents] = discord_bot.fake.intents_seen
     assert intents & (members | presences | message_content) == 0
+
+
+async def test_the_teacher_role_and_the_results_as_a_file(library: ContentLibrary) -> None:
+    harness = await DiscordHarness.open(library, discord_teacher_role="Teacher")
+    fake = harness.fake
+    helper = fake.add_user("helper", roles=["Teacher"])  # no managing permission, the role
+    harness.users["helper"] = helper
+    try:
+        [refused] = await harness.send("sam", "/quiz start sample questions:1")
+        assert refused.text == "Only a teacher can use /quiz start."
+        [started] = await harness.send("helper", "/quiz start sample questions:1 seconds:30")
+        assert started.text.startswith("Started")
+        await harness.send("helper", "/quiz stop")
+        payload = await fake.slash("quiz", {}, sub="results", user=helper)
+        await harness.until_answered(payload)
+        callback = fake.callback(payload)
+        assert callback is not None and callback.json["data"]["flags"] & EPHEMERAL
+        [(name, data)] = callback.files
+        assert name.endswith(".csv") and data.startswith(b"question")
+    finally:
+        await harness.close()

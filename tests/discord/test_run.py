@@ -73,3 +73,38 @@ async def test_lectern_run_plays_a_class_quiz_and_stops_cleanly() -> None:
     assert bot.returncode == 0, log[-2000:]
     assert "very-secret-token" not in log, "the token is never logged"
     assert "synced 13 slash commands (global)" in log
+
+
+async def test_discord_sync_and_invite_url_from_the_command_line() -> None:
+    fake = await FakeDiscord().start()
+    database = Path(tempfile.mkdtemp(prefix="lectern-sync-")) / "lectern.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
+    token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.x.y"  # the id 123456789012345678, base64
+    env |= {
+        "LECTERN_DISCORD_TOKEN": token,
+        "LECTERN_DISCORD_API_BASE": fake.api_base,
+        "LECTERN_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+    }
+
+    async def lectern(*args: str) -> tuple[int, str, str]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+        return process.returncode or 0, out.decode(), err.decode()
+
+    try:
+        code, out, err = await lectern("discord", "sync", "--guild", fake.guild_id)
+        assert code == 0, err
+        assert out.startswith(f"Synced 13 slash commands (guild {fake.guild_id}).")
+        assert fake.syncs == 1 and set(fake.commands) == {fake.guild_id}
+        code, out, _ = await lectern("discord", "sync", "--guild", fake.guild_id)
+        assert code == 0 and fake.syncs == 2, "on demand, it syncs even when unchanged"
+        code, out, _ = await lectern("discord", "invite-url")
+        assert code == 0 and "client_id=123456789012345678" in out and "permissions=52224" in out
+        env["LECTERN_DISCORD_TOKEN"] = "garbage"
+        code, _, err = await lectern("discord", "invite-url")
+        assert code == 2 and "give --client-id" in err
+    finally:
+        await fake.stop()

@@ -11,11 +11,13 @@ background.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -209,6 +211,8 @@ class LecternClient(discord.Client):
                 exc.status,
                 exc.text,
             )
+        except (aiohttp.ClientError, OSError) as exc:
+            log.warning("could not answer %r: %r", shorten(text, 60), exc)
         finally:
             self.after_answer(interaction.id)
 
@@ -243,7 +247,9 @@ class LecternClient(discord.Client):
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
         log.error("slash command failed: %s", error, exc_info=error)
-        if not interaction.response.is_done():
+        if interaction.response.is_done():
+            return
+        with contextlib.suppress(discord.HTTPException, aiohttp.ClientError, OSError):
             await interaction.response.send_message(
                 "Sorry, something went wrong with that command. It has been logged.",
                 ephemeral=True,

@@ -10,6 +10,7 @@ reaches the right session: nothing about a message is kept in memory.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
@@ -19,6 +20,8 @@ import discord
 from bot.core.fit import NEXT, PREVIOUS
 from bot.core.messages import Ask, Choice, Reply
 from bot.core.text import shorten
+
+log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 COLOUR = discord.Colour(0x2F6FB0)
@@ -120,7 +123,11 @@ class AskButton(
         return cls(match["v"], getattr(item, "label", None) or "Answer")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await interaction.response.send_modal(AnswerForm(self.command, self.label, self.prompt))
+        form = AnswerForm(self.command, self.label, self.prompt)
+        try:
+            await interaction.response.send_modal(form)
+        except discord.HTTPException as exc:  # too late (10062): the next click is served
+            log.warning("could not open the answer form: %s %s", exc.status, exc.text)
 
     @property
     def label(self) -> str:
