@@ -691,6 +691,8 @@ class FakeDiscord:
             message = self._message(
                 {"flags": data.get("flags", 0)}, self._channel_of(interaction_id)
             )
+        elif kind == 6:  # a deferred update: the clicked message is the one edited later
+            message = self.messages.get(self._clicked_ids.get(interaction_id, ""))
         elif kind == 7:
             check_message(data, edit=True)
             clicked = self.messages.get(self._clicked_ids.get(interaction_id, ""))

@@ -29,6 +29,20 @@ async def discord_bot(library: ContentLibrary) -> AsyncIterator[DiscordHarness]:
     await harness.close()
 
 
+def _slow(harness: DiscordHarness, monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """Answers that take longer than the acknowledgement wait, until the event is set."""
+    monkeypatch.setattr(client_module, "ACK_SECONDS", 0.05)
+    gate = asyncio.Event()
+    real = harness.bot.app.dispatch
+
+    async def slow(command: Any) -> Any:
+        await gate.wait()
+        return await real(command)
+
+    monkeypatch.setattr(harness.bot.app, "dispatch", slow)
+    return gate
+
+
 def _syncs(fake: FakeDiscord) -> list[Call]:
     return [c for c in fake.calls if c.method == "PUT" and c.path.endswith("/commands")]
 
@@ -225,16 +239,7 @@ async def test_rate_limited_edits_never_hold_up_answers(discord_bot: DiscordHarn
 async def test_a_slow_answer_is_deferred_then_followed_up(
     discord_bot: DiscordHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(client_module, "ACK_SECONDS", 0.05)
-    gate = asyncio.Event()
-    app = discord_bot.bot.app
-    real = app.dispatch
-
-    async def slow(command: Any) -> Any:
-        await gate.wait()
-        return await real(command)
-
-    monkeypatch.setattr(app, "dispatch", slow)
+    gate = _slow(discord_bot, monkeypatch)
     payload = await discord_bot.fake.slash("help")
     callback = await discord_bot.fake.wait_response(payload)
     assert callback.json == {"type": 5, "data": {"flags": EPHEMERAL}}, "deferred, privately"
@@ -278,3 +283,43 @@ async def test_the_teacher_role_and_the_results_as_a_file(library: ContentLibrar
         assert name.endswith(".csv") and data.startswith(b"question")
     finally:
         await harness.close()
+
+
+async def test_a_long_list_of_choices_is_a_menu_that_works(discord_bot: DiscordHarness) -> None:
+    [refused] = await discord_bot.send("sam", "/fact nosuchtopic")
+    values = dict(refused.choices)
+    assert len(values) > 10 and all(v.startswith("S:0|/fact ") for v in values.values())
+    [fact] = await discord_bot.click("sam", refused, "isaf")
+    assert fact.title.startswith("Did you know?")
+
+
+async def test_a_slow_click_is_a_deferred_update_of_its_message(
+    discord_bot: DiscordHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [page_1] = await discord_bot.send("sam", "/timeline")
+    gate = _slow(discord_bot, monkeypatch)
+    fake = discord_bot.fake
+    click = await fake.click(page_1.ref, page_1.value("Next"), user=discord_bot.users["sam"])
+    deferred = await fake.wait_response(click)
+    assert deferred.json == {"type": 6}, "a deferred update: no new message"
+    gate.set()
+    await discord_bot.until_answered(click)
+    [edit] = fake.followups(click)
+    assert edit.method == "PATCH" and edit.path.endswith("/messages/@original")
+    assert "(page 2/" in edit.json["embeds"][0]["title"]
+    assert "(page 2/" in fake.messages[page_1.ref]["embeds"][0]["title"], "edited in place"
+
+
+async def test_a_public_deferral_with_a_private_answer_stays_private(
+    discord_bot: DiscordHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = _slow(discord_bot, monkeypatch)
+    payload = await discord_bot.fake.slash("fact", {"topic": "nosuchtopic"})
+    await discord_bot.fake.wait_response(payload)
+    gate.set()
+    await discord_bot.until_answered(payload)
+    callback = discord_bot.fake.callback(payload)
+    assert callback is not None and callback.json == {"type": 5}, "deferred for the channel"
+    delete, followup = discord_bot.fake.followups(payload)
+    assert delete.method == "DELETE" and delete.path.endswith("/messages/@original")
+    assert followup.method == "POST" and followup.json["flags"] & EPHEMERAL
