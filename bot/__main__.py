@@ -115,13 +115,18 @@ def console(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.model_copy(update={"content_dir": args.content})
     if args.teachers is not None:
         settings = settings.model_copy(update={"teachers": args.teachers})
+    library = _library(settings)
+    return 1 if library is None else asyncio.run(_console(args, settings, library))
+
+
+def _library(settings: Settings) -> ContentLibrary | None:
+    """The content, or None after printing its errors."""
     try:
-        library = build_library(settings)
+        return build_library(settings)
     except ContentErrors as errors:
         print(errors, file=sys.stderr)
         print("The content has errors; fix them and start again.", file=sys.stderr)
-        return 1
-    return asyncio.run(_console(args, settings, library))
+        return None
 
 
 async def _console(args: argparse.Namespace, settings: Settings, library: ContentLibrary) -> int:
@@ -164,13 +169,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return console(
             argparse.Namespace(json=False, teachers=None, user="you", content=None), settings
         )
-    try:
-        library = build_library(settings)
-    except ContentErrors as errors:
-        print(errors, file=sys.stderr)
-        print("The content has errors; fix them and start again.", file=sys.stderr)
-        return 1
-    return asyncio.run(_serve(settings, library))
+    library = _library(settings)
+    return 1 if library is None else asyncio.run(_serve(settings, library))
 
 
 async def _serve(settings: Settings, library: ContentLibrary) -> int:
@@ -230,12 +230,14 @@ async def _sync(settings: Settings, guild: int | None) -> int:
         print("lectern: LECTERN_DISCORD_TOKEN: needed to sync the commands", file=sys.stderr)
         return 2
     point_at(wanted.api_base, wanted.gateway_url)
+    library = _library(settings)
+    if library is None:
+        return 1
     try:
         store = await open_store(settings)
     except StoreUnavailable as exc:
         print(f"{exc}. Check LECTERN_DATABASE_URL.", file=sys.stderr)
         return 1
-    library = build_library(settings)
     client = LecternClient(wanted, store, serve=False)
     bot = assemble(library, store, {}, SystemClock())
     client.attach(bot)

@@ -50,6 +50,7 @@ def seen_of(message: dict[str, Any], ref: str) -> Seen:
         tuple((f["name"], f["value"]) for e in embeds for f in e.get("fields") or []),
         tuple(choices),
         ref=ref,
+        footer=(embed.get("footer") or {}).get("text") or "",
     )
 
 

@@ -37,10 +37,11 @@ class Seen:
     fields: tuple[tuple[str, str], ...]
     choices: tuple[tuple[str, str], ...]  # (label, value)
     ref: str = field(default="", compare=False)  # the platform's message id, where it has one
+    footer: str = field(default="", compare=False)  # the citation, where it is apart (Discord)
 
     @property
     def everything(self) -> str:
-        parts = [self.title, self.text, *(f"{n} {v}" for n, v in self.fields)]
+        parts = [self.title, self.text, self.footer, *(f"{n} {v}" for n, v in self.fields)]
         return "\n".join(parts + [label for label, _ in self.choices])
 
     def value(self, label_start: str) -> str:

@@ -323,3 +323,24 @@ async def test_a_public_deferral_with_a_private_answer_stays_private(
     delete, followup = discord_bot.fake.followups(payload)
     assert delete.method == "DELETE" and delete.path.endswith("/messages/@original")
     assert followup.method == "POST" and followup.json["flags"] & EPHEMERAL
+
+
+async def test_every_message_the_bot_sends_or_edits_pings_nobody(
+    discord_bot: DiscordHarness,
+) -> None:
+    await discord_bot.send("tess", "/quiz start sample questions:2 seconds:20")
+    await discord_bot.send("ann", "/quiz answer <@&1> @everyone")
+    await discord_bot.advance(20)
+    await discord_bot.send("sam", "/whosaid @here csto backbone")
+    await discord_bot.send("tess", "/quiz stop")
+    fake = discord_bot.fake
+    sent = [
+        c for c in fake.calls
+        if c.status == 200 and c.method in ("POST", "PATCH")
+        and (c.path.startswith(("channels/", "webhooks/")) or c.path.endswith("/callback"))
+        and (c.json or {}).get("type", 4) in (4, 7)
+    ]  # fmt: skip
+    assert len(sent) >= 8
+    for call in sent:
+        body = call.json.get("data", call.json) if call.path.endswith("/callback") else call.json
+        assert body["allowed_mentions"] == {"parse": []}, (call.method, call.path)
