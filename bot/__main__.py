@@ -194,10 +194,12 @@ async def _serve(settings: Settings, library: ContentLibrary) -> int:
     finally:
         freeze_startup_objects()
     try:
-        await serve_forever(served)
+        code = await serve_forever(served)
     finally:
         await store.close()
-    return 0
+    if code:
+        print("lectern: the Discord connection ended; see the log above.", file=sys.stderr)
+    return code
 
 
 def discord_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -453,7 +455,7 @@ async def _check_store(settings: Settings) -> None:
 _NEEDS = {
     "console": (True, False),
     "run": (True, True),
-    "health": (True, False),
+    "health": (True, True),
     "discord": (True, False),
 }
 

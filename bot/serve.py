@@ -94,8 +94,9 @@ async def _connect(client: LecternClient) -> None:
     await client.connect(reconnect=True)
 
 
-async def serve_forever(served: Served) -> None:
-    """Serve until SIGINT/SIGTERM or an adapter stops, then close cleanly."""
+async def serve_forever(served: Served) -> int:
+    """Serve until SIGINT/SIGTERM or an adapter stops, then close cleanly: 0 when told to
+    stop, 1 when an adapter stopped on its own (its reason logged)."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -103,8 +104,13 @@ async def serve_forever(served: Served) -> None:
             loop.add_signal_handler(sig, stop.set)
     stopping = asyncio.create_task(stop.wait())
     try:
-        await asyncio.wait([stopping, *served.tasks], return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait([stopping, *served.tasks], return_when=asyncio.FIRST_COMPLETED)
     finally:
         stopping.cancel()
         log.info("stopping")
         await served.close()
+    failed = [t for t in done if t is not stopping]
+    for task in failed:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("an adapter stopped: %r", task.exception())
+    return 1 if failed else 0

@@ -226,8 +226,11 @@ def check_commands(commands: Any) -> None:
 
 
 class FakeDiscord:
-    def __init__(self, *, guilds: int = 1, ack_deadline: float = 3.0) -> None:
+    def __init__(
+        self, *, guilds: int = 1, ack_deadline: float = 3.0, token: str | None = None
+    ) -> None:
         self.app_id = snowflake()
+        self.token = token  # when set, bot calls must carry it ("Bot <token>")
         self.ack_deadline = ack_deadline
         self.bot_user = {
             "id": self.app_id, "username": "lectern", "discriminator": "0",
@@ -572,6 +575,9 @@ class FakeDiscord:
         call = Call(request.method, path, dict(request.query), body, files, time.monotonic())
         self.calls.append(call)
         try:
+            authorization = request.headers.get("Authorization", "")
+            if self.token and authorization.startswith("Bot ") and authorization[4:] != self.token:
+                raise Refusal(401, 0, "401: Unauthorized")
             response = self._limited(call) or await self._serve(call)
         except Refusal as refusal:
             response = refusal.response()

@@ -108,3 +108,48 @@ async def test_discord_sync_and_invite_url_from_the_command_line() -> None:
         assert code == 2 and "give --client-id" in err
     finally:
         await fake.stop()
+
+
+def _env(fake: FakeDiscord, token: str) -> dict[str, str]:
+    database = Path(tempfile.mkdtemp(prefix="lectern-run-")) / "lectern.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
+    return env | {
+        "LECTERN_ADAPTERS": "discord",
+        "LECTERN_DISCORD_TOKEN": token,
+        "LECTERN_DISCORD_API_BASE": fake.api_base,
+        "LECTERN_DISCORD_GATEWAY_URL": fake.gateway_url,
+        "LECTERN_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+    }
+
+
+async def test_a_refused_token_is_one_clear_line_and_exit_2() -> None:
+    fake = await FakeDiscord(token="the-right-token").start()
+    try:
+        bot = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=ROOT, env=_env(fake, "ODk2.wrong.token"),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, stderr = await asyncio.wait_for(bot.communicate(), 60)
+    finally:
+        await fake.stop()
+    log = stderr.decode()
+    assert bot.returncode == 2, log
+    assert "lectern: LECTERN_DISCORD_TOKEN: Discord refused this token." in log
+    assert "Traceback" not in log and "wrong.token" not in log
+
+
+async def test_a_gateway_that_refuses_the_bot_for_good_ends_the_process_with_exit_1() -> None:
+    fake = await FakeDiscord().start()
+    try:
+        bot = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=ROOT, env=_env(fake, TOKEN),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        await asyncio.wait_for(fake.connected.wait(), 60)
+        await fake.drop_gateway(4014)  # disallowed intents: discord.py does not reconnect
+        _, stderr = await asyncio.wait_for(bot.communicate(), 60)
+    finally:
+        await fake.stop()
+    log = stderr.decode()
+    assert bot.returncode == 1, log[-2000:]
+    assert "the Discord connection ended" in log
