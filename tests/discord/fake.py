@@ -388,9 +388,19 @@ class FakeDiscord:
             "entitlements": [], "authorizing_integration_owners": {"0": self.guild_id},
             "context": 0, "attachment_size_limit": 8388608,
         }  # fmt: skip
+        if self.channels.get(channel_id, {}).get("type") == 1:  # a DM: no guild, no member
+            del payload["guild_id"], payload["member"], payload["guild_locale"]
+            payload |= {"user": self.users[user or self.student], "context": 1,
+                        "authorizing_integration_owners": {"0": self.guild_id}}  # fmt: skip
         if message is not None:
             payload["message"] = message
         return payload
+
+    def open_dm(self, user: str) -> str:
+        """A direct-message channel between `user` and the bot."""
+        dm = snowflake()
+        self.channels[dm] = {"id": dm, "type": 1, "recipients": [self.users[user]]}
+        return dm
 
     def _message(
         self, body: dict[str, Any], channel_id: str, mid: str | None = None

@@ -344,3 +344,26 @@ async def test_every_message_the_bot_sends_or_edits_pings_nobody(
     for call in sent:
         body = call.json.get("data", call.json) if call.path.endswith("/callback") else call.json
         assert body["allowed_mentions"] == {"parse": []}, (call.method, call.path)
+
+
+async def test_direct_messages_serve_lookups_and_practice_but_no_class_quiz(
+    discord_bot: DiscordHarness,
+) -> None:
+    fake = discord_bot.fake
+    tess = discord_bot.users["tess"]  # a teacher in the server, but a DM has no server
+    dm = fake.open_dm(tess)
+    for name, options, sub in (
+        ("define", {"term": "CSTO"}, None),
+        ("practice", {"quiz": "sample", "questions": 1}, "start"),
+        ("quiz", {"quiz": "sample"}, "start"),
+    ):
+        payload = await fake.slash(name, options, sub=sub, user=tess, channel=dm)
+        await discord_bot.until_answered(payload)
+    replies = [
+        seen for call in fake.calls if call.path.endswith("/callback") and call.status == 200
+        for seen in [seen_of(call.json["data"], "")]
+    ]  # fmt: skip
+    assert replies[0].title.startswith("CSTO")
+    assert replies[1].text.startswith("Practising")
+    assert replies[2].text == "Only a teacher can use /quiz start."
+    assert discord_bot.bot.classroom.sessions == []
