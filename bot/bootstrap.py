@@ -114,6 +114,29 @@ def _secret(value: SecretStr | None) -> str:
     return value.get_secret_value().strip() if value is not None else ""
 
 
+def _slack_problems(settings: Settings) -> list[str]:
+    problems = []
+    if not _secret(settings.slack_bot_token):
+        problems.append(
+            "LECTERN_SLACK_BOT_TOKEN: the slack adapter needs the bot token (xoxb-…, "
+            "api.slack.com/apps > your app > OAuth & Permissions)"
+        )
+    mode = settings.slack_mode.strip().casefold()
+    if mode not in ("socket", "http"):
+        problems.append(f"LECTERN_SLACK_MODE={settings.slack_mode!r}: choose socket or http")
+    elif mode == "socket" and not _secret(settings.slack_app_token):
+        problems.append(
+            "LECTERN_SLACK_APP_TOKEN: Socket Mode needs an app-level token (xapp-…, "
+            "Basic Information > App-Level Tokens, scope connections:write)"
+        )
+    elif mode == "http" and not _secret(settings.slack_signing_secret):
+        problems.append(
+            "LECTERN_SLACK_SIGNING_SECRET: HTTP mode needs the signing secret "
+            "(Basic Information > App Credentials)"
+        )
+    return problems
+
+
 def setting_problems(settings: Settings, *, database: bool, adapters: bool) -> list[str]:
     """What is wrong with the settings a command needs, one line each, naming the variable."""
     problems = []
@@ -151,7 +174,7 @@ def setting_problems(settings: Settings, *, database: bool, adapters: bool) -> l
                 "(Discord developer portal > your application > Bot > Reset Token)"
             )
         if "slack" in names:
-            problems.append("LECTERN_ADAPTERS: the slack adapter is not part of this version yet")
+            problems += _slack_problems(settings)
         if "console" in names and len(names) > 1:
             problems.append(
                 f"LECTERN_ADAPTERS={settings.adapters!r}: the console runs alone "

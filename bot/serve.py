@@ -8,9 +8,14 @@ import contextlib
 import logging
 import signal
 from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import SecretStr
 
 from bot.adapters.discord.client import DiscordSettings, LecternClient, point_at
 from bot.adapters.discord.outbox import DiscordOutbox
+from bot.adapters.slack.app import SlackAdapter, SlackSettings
+from bot.adapters.slack.outbox import SlackOutbox
 from bot.bootstrap import Bot, SystemClock, assemble, seeded
 from bot.core.course.library import ContentLibrary
 from bot.core.ports import Clock, Outbox
@@ -31,12 +36,33 @@ def discord_settings(settings: Settings) -> DiscordSettings:
     )
 
 
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value().strip() if value is not None else ""
+
+
+def slack_settings(settings: Settings) -> SlackSettings:
+    mode: Literal["socket", "http"] = (
+        "http" if settings.slack_mode.strip().casefold() == "http" else "socket"
+    )
+    return SlackSettings(
+        bot_token=_secret(settings.slack_bot_token),
+        mode=mode,
+        app_token=_secret(settings.slack_app_token),
+        signing_secret=_secret(settings.slack_signing_secret),
+        teachers=frozenset(t.strip() for t in settings.slack_teachers.split(",") if t.strip()),
+        api_url=settings.slack_api_url,
+        host=settings.http_host,
+        port=settings.http_port,
+    )
+
+
 @dataclass
 class Served:
     """The running adapters; `close` stops them in order."""
 
     bot: Bot
     discord: LecternClient | None = None
+    slack: SlackAdapter | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def wait(self) -> None:
@@ -46,6 +72,8 @@ class Served:
     async def close(self) -> None:
         if self.discord is not None:
             await self.discord.close()
+        if self.slack is not None:
+            await self.slack.close()
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
@@ -70,9 +98,16 @@ async def start(
         point_at(wanted.api_base, wanted.gateway_url)
         client = LecternClient(wanted, store, guild_ready_timeout=guild_ready_timeout)
         outboxes["discord"] = DiscordOutbox(client)
+    slack: SlackAdapter | None = None
+    if "slack" in settings.adapter_names:
+        slack = SlackAdapter(slack_settings(settings))
+        outboxes["slack"] = SlackOutbox(slack.client)
     bot = assemble(library, store, outboxes, clock, rng=seeded(settings))
-    served = Served(bot, client)
+    served = Served(bot, client, slack)
     try:
+        if slack is not None:
+            slack.attach(bot)
+            await slack.start()
         if client is not None:
             client.attach(bot)
             await client.login(client.settings.token)  # syncs the commands if they changed

@@ -49,8 +49,22 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = Field(
         default=None, description="Another gateway than wss://gateway.discord.gg/."
     )
-    slack_bot_token: SecretStr | None = None
-    slack_app_token: SecretStr | None = None
+    slack_bot_token: SecretStr | None = Field(
+        default=None, description="xoxb-… (OAuth & Permissions)."
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, description="xapp-… with connections:write, for Socket Mode."
+    )
+    slack_mode: str = Field(default="socket", description="socket (no public URL) or http.")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, description="Basic Information > Signing Secret, for HTTP mode."
+    )
+    slack_teachers: str = Field(default="", description="User ids that count as teachers (U1,U2).")
+    slack_api_url: str | None = Field(
+        default=None, description="Another Web API base than https://slack.com/api/."
+    )
+    http_host: str = Field(default="0.0.0.0", description="HTTP mode: the address to listen on.")
+    http_port: int = Field(default=3000, description="HTTP mode: the port (POST /slack/events).")
 
     @property
     def adapter_names(self) -> list[str]:

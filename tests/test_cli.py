@@ -72,9 +72,22 @@ def test_run_refuses_adapters_it_cannot_start(
     assert "LECTERN_DISCORD_TOKEN: the discord adapter needs the bot's token" in (
         capsys.readouterr().err
     )
+    for variable in ("BOT_TOKEN", "APP_TOKEN", "SIGNING_SECRET", "MODE"):
+        monkeypatch.delenv(f"LECTERN_SLACK_{variable}", raising=False)
     monkeypatch.setenv("LECTERN_ADAPTERS", "slack")
     assert main(["run"]) == 2
-    assert "not part of this version yet" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "LECTERN_SLACK_BOT_TOKEN: the slack adapter needs the bot token" in err
+    assert "LECTERN_SLACK_APP_TOKEN: Socket Mode needs an app-level token" in err
+    monkeypatch.setenv("LECTERN_SLACK_BOT_TOKEN", "xoxb-x")
+    monkeypatch.setenv("LECTERN_SLACK_MODE", "http")
+    assert main(["run"]) == 2
+    assert "LECTERN_SLACK_SIGNING_SECRET: HTTP mode needs the signing secret" in (
+        capsys.readouterr().err
+    )
+    monkeypatch.setenv("LECTERN_SLACK_MODE", "carrier-pigeon")
+    assert main(["run"]) == 2
+    assert "LECTERN_SLACK_MODE='carrier-pigeon': choose socket or http" in capsys.readouterr().err
     monkeypatch.setenv("LECTERN_DISCORD_TOKEN", "x")
     monkeypatch.setenv("LECTERN_ADAPTERS", "console,discord")
     assert main(["run"]) == 2

@@ -75,6 +75,15 @@ class Lectern:
         resolved = self.registry.resolve(parsed)
         return resolved[0].visibility if resolved is not None else "private"
 
+    def teacher_only(self, text: str) -> bool:
+        """Whether `text` is a teacher's command, so that an adapter looks the user's role up
+        only when it matters (Slack's users.info is a Web API call)."""
+        parsed = parse(text, option_names=self._options)
+        if isinstance(parsed, ParseError):
+            return False
+        resolved = self.registry.resolve(parsed)
+        return resolved is not None and resolved[0].teacher_only
+
     async def dispatch(self, command: Command) -> list[Reply]:
         """Answer one command. Never raises: a fault becomes a polite reply and a log line."""
         parsed = parse(command.text, option_names=self._options)

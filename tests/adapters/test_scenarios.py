@@ -22,7 +22,7 @@ def library() -> ContentLibrary:
     return ContentLibrary([CONTENT], root=ROOT, quiz_paths=[FIXTURES / "quizzes-good"])
 
 
-@pytest.fixture(params=["console", "platform", "discord"])
+@pytest.fixture(params=["console", "platform", "discord", "slack-http", "slack-socket"])
 async def harness(
     request: pytest.FixtureRequest, library: ContentLibrary
 ) -> AsyncIterator[Harness]:
@@ -33,6 +33,10 @@ async def harness(
         from tests.adapters.discord_harness import DiscordHarness
 
         opened = await DiscordHarness.open(library)
+    elif request.param.startswith("slack"):
+        from tests.adapters.slack_harness import SlackHarness
+
+        opened = await SlackHarness.open(library, request.param.split("-")[1])
     else:
         opened = await PlatformHarness.open(library)
     yield opened

@@ -194,3 +194,10 @@ def test_no_reply_or_post_pings_anyone(
         for shown_text in shown(reply):
             assert not LIVE_PING.search(shown_text), (text, shown_text)
         assert "something went wrong" not in reply.text, text
+
+
+def test_teacher_commands_are_known_before_the_handler_runs(app: Lectern) -> None:
+    assert app.teacher_only("/quiz start timeline") and app.teacher_only("/reload")
+    assert app.teacher_only("/quiz results #3")
+    assert not app.teacher_only("/quiz answer B") and not app.teacher_only("/fact")
+    assert not app.teacher_only("/nonsense") and not app.teacher_only("no slash")
