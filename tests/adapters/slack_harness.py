@@ -57,7 +57,7 @@ def seen_of(message: dict[str, Any], ref: str = "") -> Seen:
 def slash_of(text: str) -> tuple[str, str]:
     """The Slack command and its text for a typed line; other commands go under /lectern."""
     name, _, rest = text.strip().partition(" ")
-    if name.lstrip("/") in COMMANDS:
+    if name.lstrip("/") in (*COMMANDS, "lectern"):
         return name, rest
     return "/lectern", text.strip().lstrip("/")
 
