@@ -84,6 +84,14 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("health", help="exit 0 if the bot could start with the current settings")
 
+    slack = sub.add_parser("slack", help="Slack set-up: the app manifest")
+    slack_actions = slack.add_subparsers(dest="action", required=True, metavar="action")
+    shown = slack_actions.add_parser("manifest", help="print the app manifest to create the app")
+    shown.add_argument("--prefix", default="", help="command name prefix, e.g. lc for /lcfact")
+    shown.add_argument(
+        "--request-url", help="HTTP mode: https://your.host/slack/events (default: Socket Mode)"
+    )
+
     discord_ = sub.add_parser("discord", help="Discord set-up: the invite link, command sync")
     actions = discord_.add_subparsers(dest="action", required=True, metavar="action")
     invite = actions.add_parser("invite-url", help="print the link that adds the bot to a server")
@@ -200,6 +208,18 @@ async def _serve(settings: Settings, library: ContentLibrary) -> int:
     if code:
         print("lectern: the Discord connection ended; see the log above.", file=sys.stderr)
     return code
+
+
+def slack_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.adapters.slack.manifest import manifest_yaml
+    from bot.core.commands.menu import default_registry
+
+    prefix = args.prefix.strip().lstrip("/")
+    if prefix and not prefix.replace("-", "").replace("_", "").isalnum():
+        print("lectern: --prefix: letters, digits, - and _ only", file=sys.stderr)
+        return 2
+    print(manifest_yaml(default_registry(), prefix=prefix, request_url=args.request_url), end="")
+    return 0
 
 
 def discord_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -494,6 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "stats": stats,
         "health": health,
         "discord": discord_command,
+        "slack": slack_command,
     }
     return commands[args.command](args, settings)
 

@@ -53,6 +53,7 @@ def slack_settings(settings: Settings) -> SlackSettings:
         api_url=settings.slack_api_url,
         host=settings.http_host,
         port=settings.http_port,
+        prefix=settings.slack_prefix.strip().lstrip("/"),
     )
 
 

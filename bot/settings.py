@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(
         default=None, description="Another Web API base than https://slack.com/api/."
     )
+    slack_prefix: str = Field(
+        default="", description="Command prefix, as in `lectern slack manifest --prefix`."
+    )
     http_host: str = Field(default="0.0.0.0", description="HTTP mode: the address to listen on.")
     http_port: int = Field(default=3000, description="HTTP mode: the port (POST /slack/events).")
 
