@@ -98,7 +98,9 @@ class Run:
         actions = next(b for b in post.payload["blocks"] if b["type"] == "actions")
         return ts, actions["elements"][0]
 
-    async def burst(self, rate: float, seconds: float, question: tuple[str, dict[str, Any]]):
+    async def burst(
+        self, rate: float, seconds: float, question: tuple[str, dict[str, Any]]
+    ) -> tuple[list[float], int]:
         tasks = []
         started, n = time.monotonic(), 0
         while (elapsed := time.monotonic() - started) < seconds:

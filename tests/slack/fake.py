@@ -132,6 +132,7 @@ class FakeSlack:
         self.response_owner: dict[str, str] = {}  # response_url id -> request key
         self.messages: dict[str, dict[str, Any]] = {}  # ts -> message
         self.socket_acks: list[dict[str, Any]] = []
+        self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}  # envelope id -> its ack
         self.ws: web.WebSocketResponse | None = None
         self.ws_connected = asyncio.Event()
         self.uploads: dict[str, bytes] = {}
@@ -375,29 +376,26 @@ class FakeSlack:
         self.ws_connected.set()
         async for frame in ws:
             if frame.type == WSMsgType.TEXT:
-                self.socket_acks.append({**json.loads(frame.data), "_at": time.monotonic()})
-                async with self.changed:
-                    self.changed.notify_all()
+                ack = {**json.loads(frame.data), "_at": time.monotonic()}
+                self.socket_acks.append(ack)
+                waiting = self._acks.get(str(ack.get("envelope_id")))
+                if waiting is not None and not waiting.done():
+                    waiting.set_result(ack)
         return ws
 
     async def push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         """A Socket Mode envelope; returns the app's ack, which must come within 3 s."""
         assert self.ws is not None, "no Socket Mode connection"
         envelope = str(uuid.uuid4())
+        waiting = self._acks[envelope] = asyncio.get_running_loop().create_future()
         sent = time.monotonic()
         await self.ws.send_str(json.dumps({"envelope_id": envelope, "type": kind,
                                            "payload": payload,
                                            "accepts_response_payload": True}))  # fmt: skip
-
-        def acked() -> bool:
-            return any(a.get("envelope_id") == envelope for a in self.socket_acks)
-
-        async def wait() -> None:
-            async with self.changed:
-                await self.changed.wait_for(acked)
-
-        await asyncio.wait_for(wait(), 3.0)
-        ack = next(a for a in self.socket_acks if a["envelope_id"] == envelope)
+        try:
+            ack = await asyncio.wait_for(waiting, 3.0)
+        finally:
+            self._acks.pop(envelope, None)
         return {**ack, "_latency": ack["_at"] - sent}
 
     # -- lifecycle -------------------------------------------------------------------------
