@@ -150,3 +150,40 @@ async def test_ratelimited_updates_are_retried_while_clicks_are_acked(slack: Sla
     assert [u.error for u in updates].count("ratelimited") == 2
     assert updates[-1].ok, "the latest state arrived in the end"
     assert len(updates) - 2 < len(students), "updates were coalesced"
+
+
+async def test_a_teacher_by_setting_and_the_csv_in_direct_messages(
+    library: ContentLibrary,
+) -> None:
+    harness = await SlackHarness.open(library, "http")
+    fake = harness.fake
+    helper = fake.add_user("helper")  # not an admin: a teacher by LECTERN_SLACK_TEACHERS
+    await harness.close(stop_fake=False)
+    harness = await SlackHarness.open(library, "http", fake=fake, slack_teachers=helper)
+    harness.users["helper"] = helper
+    try:
+        [refused] = await harness.send("sam", "/quiz results")
+        assert refused.text == "Only a teacher can use /quiz results."
+        await harness.send("helper", "/quiz start sample questions:1 seconds:30")
+        await harness.send("helper", "/quiz stop")
+        [results] = await harness.send("helper", "/quiz results")
+        assert "direct messages" in results.text
+        [opened] = fake.called("conversations.open")
+        assert opened.payload["users"] == helper
+        [upload] = [c for c in fake.calls if c.method == "upload"]
+        assert fake.uploads[upload.payload["id"]].startswith(b"question")
+        assert fake.called("files.completeUploadExternal")
+    finally:
+        await harness.close()
+
+
+@pytest.mark.parametrize("error", ["channel_not_found", "is_archived"])
+async def test_a_channel_gone_mid_quiz_ends_only_that_quiz(http: SlackHarness, error: str) -> None:
+    fake = http.fake
+    await http.send("tess", "/quiz start sample questions:3 seconds:20")
+    assert len(http.bot.classroom.sessions) == 1
+    fake.fail_channel(fake.channel_id, error)
+    await http.advance(20)  # the reveal cannot be posted
+    assert http.bot.classroom.sessions == []
+    [notice] = [c for c in fake.called("chat.postMessage") if c.payload["channel"].startswith("U")]
+    assert "Quiz ended" in notice.payload["text"]

@@ -9,6 +9,7 @@ core's own posts (questions, reveals) go through `SlackOutbox`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -246,7 +247,6 @@ class SlackAdapter:
             self.after_answer(key)
 
     async def _send(self, reply: Reply, user_id: str, respond: Respond, replace: bool) -> None:
-        body = message(reply)
         if reply.attachment is not None:
             # Files cannot be ephemeral: the CSV goes to the teacher's direct messages.
             dm = await self.client.conversations_open(users=user_id)
@@ -256,7 +256,9 @@ class SlackAdapter:
                 filename=reply.attachment.filename,
                 title=reply.attachment.filename,
             )
-            body["text"] += "\n(The file is in your direct messages with the bot.)"
+            note = f"📎 {reply.attachment.filename} is in your direct messages with the bot."
+            reply = dataclasses.replace(reply, text=f"{reply.text}\n{note}".strip())
+        body = message(reply)
         await respond(
             **body,
             response_type="ephemeral" if reply.ephemeral else "in_channel",
