@@ -18,11 +18,10 @@ from bot.core.course.library import ContentLibrary
 from bot.core.fit import DISCORD
 from bot.core.messages import Limits
 from bot.core.parser import ParseError, parse
-from bot.core.quiz.deck import Card
 from bot.serve import Served, start
 from bot.settings import Settings
 from bot.store.sql_store import SqlStore
-from tests.adapters.harness import TEACHERS, Seen
+from tests.adapters.harness import TEACHERS, LiveHarness, Seen
 from tests.discord.fake import Call, FakeDiscord
 from tests.fakes import FakeClock
 
@@ -102,7 +101,8 @@ def slash_of(client: LecternClient, text: str) -> tuple[str, str | None, dict[st
     return parsed.name, sub, typed
 
 
-class DiscordHarness:
+class DiscordHarness(LiveHarness):
+    platform = "discord"
     limits: Limits = DISCORD
     bot: Bot
     served: Served
@@ -231,26 +231,6 @@ class DiscordHarness:
             message.ref, custom_id, user=self.users[user], values=[option] if option else None
         )
         return await self._record(user, payload)
-
-    def private(self, user: str) -> list[Seen]:
-        return [seen for who, private, seen in self.log if private and who == user]
-
-    def channel(self) -> list[Seen]:
-        return [seen for _, private, seen in self.log if not private]
-
-    async def advance(self, seconds: float) -> None:
-        self.clock.advance(seconds)
-        await self.bot.timers.tick(self.clock.now())
-        await self.bot.delivery.drain()
-        self._sync()
-
-    def open_card(self) -> Card:
-        from bot.core.messages import Channel
-
-        place = Channel("discord", self.place_id)
-        running = self.bot.classroom.running_in(place)
-        assert running is not None, "no quiz is running"
-        return running.card
 
     def calls(self, method: str, path_start: str) -> list[Call]:
         return [c for c in self.fake.calls if c.method == method and c.path.startswith(path_start)]

@@ -226,3 +226,38 @@ class PlatformHarness(_Common):
 
     def channel(self) -> list[Seen]:
         return [seen for _, private, seen in self.log if not private]
+
+
+class LiveHarness:
+    """What the harnesses of real platform clients share: the log of what each user and the
+    class channel saw, and the fake clock the timers read."""
+
+    platform: str
+    bot: Bot
+    clock: FakeClock
+    log: list[tuple[str, bool, Seen]]  # (user, private, message), in order
+
+    @property
+    def place_id(self) -> str:
+        raise NotImplementedError
+
+    def _sync(self) -> None:
+        """Bring the class channel's posts into the log."""
+        raise NotImplementedError
+
+    def private(self, user: str) -> list[Seen]:
+        return [seen for who, private, seen in self.log if private and who == user]
+
+    def channel(self) -> list[Seen]:
+        return [seen for _, private, seen in self.log if not private]
+
+    async def advance(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+        await self.bot.timers.tick(self.clock.now())
+        await self.bot.delivery.drain()
+        self._sync()
+
+    def open_card(self) -> Card:
+        running = self.bot.classroom.running_in(Channel(self.platform, self.place_id))
+        assert running is not None, "no quiz is running"
+        return running.card

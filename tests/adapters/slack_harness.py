@@ -17,12 +17,11 @@ import aiohttp
 from bot.adapters.slack.app import COMMANDS, SlackAdapter
 from bot.bootstrap import Bot
 from bot.core.fit import SLACK
-from bot.core.messages import Channel, Limits
-from bot.core.quiz.deck import Card
+from bot.core.messages import Limits
 from bot.serve import Served, start
 from bot.settings import Settings
 from bot.store.sql_store import SqlStore
-from tests.adapters.harness import TEACHERS, Seen
+from tests.adapters.harness import TEACHERS, LiveHarness, Seen
 from tests.fakes import FakeClock
 from tests.slack.fake import FakeSlack
 
@@ -62,7 +61,8 @@ def slash_of(text: str) -> tuple[str, str]:
     return "/lectern", text.strip().lstrip("/")
 
 
-class SlackHarness:
+class SlackHarness(LiveHarness):
+    platform = "slack"
     limits: Limits = SLACK
     bot: Bot
     served: Served
@@ -193,22 +193,9 @@ class SlackHarness:
             payload["container"]["message_ts"] = ""
         return await self._record(user, payload, payload["actions"][0]["action_ts"])
 
-    def private(self, user: str) -> list[Seen]:
-        return [seen for who, private, seen in self.log if private and who == user]
-
-    def channel(self) -> list[Seen]:
-        return [seen for _, private, seen in self.log if not private]
-
-    async def advance(self, seconds: float) -> None:
-        self.clock.advance(seconds)
-        await self.bot.timers.tick(self.clock.now())
-        await self.bot.delivery.drain()
-        self._sync()
-
-    def open_card(self) -> Card:
-        running = self.bot.classroom.running_in(Channel("slack", self.fake.channel_id))
-        assert running is not None, "no quiz is running"
-        return running.card
+    @property
+    def place_id(self) -> str:
+        return self.fake.channel_id
 
     async def close(self, stop_fake: bool = True) -> None:
         await self.http.close()
