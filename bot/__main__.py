@@ -37,7 +37,7 @@ from bot.core.quiz.imported import quiz_document, unique_slug
 from bot.core.quiz.loader import is_quiz_file, load_quizzes
 from bot.core.quiz.models import Quiz
 from bot.core.quiz.red_trivia import convert_red
-from bot.settings import Settings
+from bot.settings import Settings, secret
 
 SCHEMA_DIR = Path("schema")
 
@@ -226,8 +226,7 @@ def discord_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot.adapters.discord.sync import application_id, invite_text
 
     if args.action == "invite-url":
-        token = settings.discord_token.get_secret_value() if settings.discord_token else ""
-        client_id = args.client_id or application_id(token.strip())
+        client_id = args.client_id or application_id(secret(settings.discord_token))
         if client_id is None:
             print(
                 "lectern: give --client-id (Discord developer portal > your application > "

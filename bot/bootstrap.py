@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from bot.core.app import Lectern
@@ -23,7 +22,7 @@ from bot.core.quiz.classroom import Classroom
 from bot.core.quiz.group_commit import DEFAULT_WINDOW
 from bot.core.quiz.store_port import Store
 from bot.core.timers import Timers
-from bot.settings import Settings
+from bot.settings import Settings, secret
 from bot.store.engine import async_url, shown
 from bot.store.sql_store import SqlStore
 
@@ -110,13 +109,9 @@ KNOWN_ADAPTERS = ("console", "discord", "slack")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-def _secret(value: SecretStr | None) -> str:
-    return value.get_secret_value().strip() if value is not None else ""
-
-
 def _slack_problems(settings: Settings) -> list[str]:
     problems = []
-    if not _secret(settings.slack_bot_token):
+    if not secret(settings.slack_bot_token):
         problems.append(
             "LECTERN_SLACK_BOT_TOKEN: the slack adapter needs the bot token (xoxb-…, "
             "api.slack.com/apps > your app > OAuth & Permissions)"
@@ -124,12 +119,12 @@ def _slack_problems(settings: Settings) -> list[str]:
     mode = settings.slack_mode.strip().casefold()
     if mode not in ("socket", "http"):
         problems.append(f"LECTERN_SLACK_MODE={settings.slack_mode!r}: choose socket or http")
-    elif mode == "socket" and not _secret(settings.slack_app_token):
+    elif mode == "socket" and not secret(settings.slack_app_token):
         problems.append(
             "LECTERN_SLACK_APP_TOKEN: Socket Mode needs an app-level token (xapp-…, "
             "Basic Information > App-Level Tokens, scope connections:write)"
         )
-    elif mode == "http" and not _secret(settings.slack_signing_secret):
+    elif mode == "http" and not secret(settings.slack_signing_secret):
         problems.append(
             "LECTERN_SLACK_SIGNING_SECRET: HTTP mode needs the signing secret "
             "(Basic Information > App Credentials)"
@@ -168,7 +163,7 @@ def setting_problems(settings: Settings, *, database: bool, adapters: bool) -> l
             problems.append(
                 f"LECTERN_ADAPTERS={settings.adapters!r}: choose from {', '.join(KNOWN_ADAPTERS)}"
             )
-        if "discord" in names and not _secret(settings.discord_token):
+        if "discord" in names and not secret(settings.discord_token):
             problems.append(
                 "LECTERN_DISCORD_TOKEN: the discord adapter needs the bot's token "
                 "(Discord developer portal > your application > Bot > Reset Token)"

@@ -10,8 +10,6 @@ import signal
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import SecretStr
-
 from bot.adapters.discord.client import DiscordSettings, LecternClient, point_at
 from bot.adapters.discord.outbox import DiscordOutbox
 from bot.adapters.slack.app import SlackAdapter, SlackSettings
@@ -19,16 +17,15 @@ from bot.adapters.slack.outbox import SlackOutbox
 from bot.bootstrap import Bot, SystemClock, assemble, seeded
 from bot.core.course.library import ContentLibrary
 from bot.core.ports import Clock, Outbox
-from bot.settings import Settings
+from bot.settings import Settings, secret
 from bot.store.sql_store import SqlStore
 
 log = logging.getLogger(__name__)
 
 
 def discord_settings(settings: Settings) -> DiscordSettings:
-    token = settings.discord_token.get_secret_value() if settings.discord_token else ""
     return DiscordSettings(
-        token=token.strip(),
+        token=secret(settings.discord_token),
         guild=settings.discord_guild,
         teacher_role=settings.discord_teacher_role,
         api_base=settings.discord_api_base,
@@ -36,19 +33,15 @@ def discord_settings(settings: Settings) -> DiscordSettings:
     )
 
 
-def _secret(value: SecretStr | None) -> str:
-    return value.get_secret_value().strip() if value is not None else ""
-
-
 def slack_settings(settings: Settings) -> SlackSettings:
     mode: Literal["socket", "http"] = (
         "http" if settings.slack_mode.strip().casefold() == "http" else "socket"
     )
     return SlackSettings(
-        bot_token=_secret(settings.slack_bot_token),
+        bot_token=secret(settings.slack_bot_token),
         mode=mode,
-        app_token=_secret(settings.slack_app_token),
-        signing_secret=_secret(settings.slack_signing_secret),
+        app_token=secret(settings.slack_app_token),
+        signing_secret=secret(settings.slack_signing_secret),
         teachers=frozenset(t.strip() for t in settings.slack_teachers.split(",") if t.strip()),
         api_url=settings.slack_api_url,
         host=settings.http_host,

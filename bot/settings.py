@@ -16,6 +16,11 @@ def _shipped(folder: str) -> Path:
     return here if here.is_dir() else _PROJECT_ROOT / folder
 
 
+def secret(value: SecretStr | None) -> str:
+    """A secret setting's text, stripped; "" when it is not set."""
+    return value.get_secret_value().strip() if value is not None else ""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LECTERN_", extra="ignore")
 

@@ -69,20 +69,22 @@ class Lectern:
     def visibility(self, text: str) -> Visibility:
         """Who will see the answer to `text`, known before it is handled (so that an adapter can
         defer with the right visibility). Mistakes are answered privately."""
-        parsed = parse(text, option_names=self._options)
-        if isinstance(parsed, ParseError):
-            return "private"
-        resolved = self.registry.resolve(parsed)
-        return resolved[0].visibility if resolved is not None else "private"
+        spec = self._spec(text)
+        return spec.visibility if spec is not None else "private"
 
     def teacher_only(self, text: str) -> bool:
         """Whether `text` is a teacher's command, so that an adapter looks the user's role up
         only when it matters (Slack's users.info is a Web API call)."""
+        spec = self._spec(text)
+        return spec is not None and spec.teacher_only
+
+    def _spec(self, text: str) -> CommandSpec | None:
+        """The command or subcommand `text` names; None for a mistake."""
         parsed = parse(text, option_names=self._options)
         if isinstance(parsed, ParseError):
-            return False
+            return None
         resolved = self.registry.resolve(parsed)
-        return resolved is not None and resolved[0].teacher_only
+        return resolved[0] if resolved is not None else None
 
     async def dispatch(self, command: Command) -> list[Reply]:
         """Answer one command. Never raises: a fault becomes a polite reply and a log line."""

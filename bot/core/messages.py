@@ -88,6 +88,11 @@ class Choice:
 FILL = "{answer}"  # where an Ask's typed text goes in its command
 
 
+def fill(command: str, text: str) -> str:
+    """An Ask's `command` with the typed `text` (on one line) in place of FILL."""
+    return command.replace(FILL, " ".join(text.split()), 1)
+
+
 @dataclass(frozen=True, slots=True)
 class Ask:
     """A question answered by typing (a year, a name): platforms with forms show a button that
@@ -100,7 +105,7 @@ class Ask:
     command: str
 
     def filled(self, text: str) -> str:
-        return self.command.replace(FILL, " ".join(text.split()), 1)
+        return fill(self.command, text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ from bot.adapters.discord.render import (
 from bot.adapters.discord.sync import sync_commands
 from bot.bootstrap import Bot
 from bot.core.course.suggest import Kind, suggest
-from bot.core.messages import FILL, Actor, Channel, Command, Reply
+from bot.core.messages import Actor, Channel, Command, Reply, fill
 from bot.core.ports import Memo
 from bot.core.text import shorten
 
@@ -148,7 +148,7 @@ class LecternClient(discord.Client):
             values = data.get("values") or []
             value = str(values[0]) if values else ""
         if value:
-            await self.picked(interaction, value.replace(FILL, "").strip())
+            await self.picked(interaction, fill(value, "").strip())
 
     async def on_resumed(self) -> None:
         log.info("gateway session resumed")

@@ -18,7 +18,7 @@ from typing import Any, Protocol, cast
 import discord
 
 from bot.core.fit import NEXT, PREVIOUS
-from bot.core.messages import Ask, Choice, Reply
+from bot.core.messages import Ask, Choice, Reply, fill
 from bot.core.text import shorten
 
 log = logging.getLogger(__name__)
@@ -146,8 +146,7 @@ class AnswerForm(discord.ui.Modal):
         self.add_item(self.answer)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        ask = Ask("", "", self.command)
-        await _handler(interaction).typed(interaction, ask.filled(self.answer.value))
+        await _handler(interaction).typed(interaction, fill(self.command, self.answer.value))
 
 
 @dataclass

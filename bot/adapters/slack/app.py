@@ -29,7 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.render import ASK, FORM, PICK, message, modal
 from bot.bootstrap import Bot
-from bot.core.messages import Actor, Channel, Command, Reply
+from bot.core.messages import Actor, Channel, Command, Reply, fill
 from bot.core.text import shorten
 
 log = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ class SlackAdapter:
         await ack()  # closes the modal
         meta = json.loads(view.get("private_metadata") or "{}")
         typed = view["state"]["values"]["answer"]["text"]["value"] or ""
-        text = str(meta.get("command", "")).replace("{answer}", " ".join(typed.split()), 1)
+        text = fill(str(meta.get("command", "")), typed)
         user = body["user"]
         place = Channel("slack", str(meta.get("channel", "")), (body.get("team") or {}).get("id"))
 

@@ -151,8 +151,8 @@ async def _results(ctx: Context, words: list[str], store: Store, place: Channel)
         if chosen is None and wanted.isdigit() and len(wanted) < 12 and place.server_id:
             # Another channel of the same server (one since deleted, say) by its session id.
             other = await store.get_session(int(wanted))
-            same = other is not None and other.place.platform == place.platform
-            if same and other is not None and other.place.server_id == place.server_id:
+            where = (place.platform, place.server_id)
+            if other is not None and (other.place.platform, other.place.server_id) == where:
                 chosen = other
         if chosen is None:
             listed = ", ".join(f"#{s.id} {s.quiz_title}" for s in sessions) or "none yet"

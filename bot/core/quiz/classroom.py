@@ -436,7 +436,9 @@ class Classroom:
     async def place_gone(self, place: Channel | Person, reason: str) -> None:
         """The platform says the bot can no longer write to `place` (channel deleted, access
         lost): its quiz ends, scores kept, and the teacher who started it is told privately."""
-        running = self.running_in(place) if isinstance(place, Channel) else None
+        if not isinstance(place, Channel):
+            return
+        running = self.running_in(place)
         if running is None:
             return
         async with running.lock.writer:
@@ -446,7 +448,7 @@ class Classroom:
             running.over = True
             self._running.pop(_key(running.place), None)
         self._wake()
-        where = f"#{place.name}" if isinstance(place, Channel) and place.name else "its channel"
+        where = f"#{place.name}" if place.name else "its channel"
         log.warning("quiz #%s ended: %s is gone (%s)", running.record.id, where, reason)
         self._delivery.post(
             Person(place.platform, running.record.started_by),
