@@ -65,9 +65,10 @@ _mutation = st.one_of(
 def mutate(data: bytes, mutations: list[tuple[str, int, int]]) -> bytes:
     for kind, where, what in mutations:
         at = where % (len(data) + 1)
-        if kind == "flip" and data:
-            at %= len(data)
-            data = data[:at] + bytes([data[at] ^ what]) + data[at + 1 :]
+        if kind == "flip":
+            if data:  # nothing to flip in an empty file (this once fell through to "line")
+                at %= len(data)
+                data = data[:at] + bytes([data[at] ^ what]) + data[at + 1 :]
         elif kind == "cut":
             data = data[:at]
         elif kind == "insert":
