@@ -70,15 +70,20 @@ def right_answer(card: Card) -> str:
     return f"{card.number:,.10g}"
 
 
+def lectern_env(settings: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment with only the given LECTERN_* settings, and a database of its
+    own (so that no run inherits another's sessions) unless one is given."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
+    database = Path(tempfile.mkdtemp(prefix="lectern-test-")) / "lectern.db"
+    env["LECTERN_DATABASE_URL"] = f"sqlite+aiosqlite:///{database}"
+    return env | (settings or {})
+
+
 def run_lectern(
     *args: str, stdin: str = "", settings: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """`python -m bot ARGS` with only the given LECTERN_* settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
-    # A database of its own, so that no run inherits another's sessions.
-    database = Path(tempfile.mkdtemp(prefix="lectern-test-")) / "lectern.db"
-    env["LECTERN_DATABASE_URL"] = f"sqlite+aiosqlite:///{database}"
-    env.update(settings or {})
+    env = lectern_env(settings)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,

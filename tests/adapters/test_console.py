@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -14,7 +13,7 @@ from bot.adapters.console import ConsoleAdapter, ConsoleOutbox, Printer
 from bot.bootstrap import assemble
 from bot.core.app import Lectern
 from bot.store.sql_store import SqlStore
-from tests.conftest import ROOT, FixedClock, run_lectern
+from tests.conftest import ROOT, FixedClock, lectern_env, run_lectern
 
 
 def run_console(
@@ -100,8 +99,7 @@ def test_console_refuses_to_start_on_broken_content(tmp_path: object) -> None:
 def test_interactive_prompt_in_a_terminal(tmp_path: Path) -> None:
     import pexpect
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
-    env["LECTERN_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'pty.db'}"
+    env = lectern_env({"LECTERN_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'pty.db'}"})
     child = pexpect.spawn(
         sys.executable,
         ["-m", "bot", "console"],

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from tests.conftest import ROOT, run_lectern
+from tests.conftest import ROOT, lectern_env, run_lectern
 
 
 class Lines:
@@ -47,7 +47,7 @@ class Lines:
 def test_kill_9_loses_no_acknowledged_answer(tmp_path: Path) -> None:
     database = tmp_path / "lectern.db"
     settings = {"LECTERN_DATABASE_URL": f"sqlite+aiosqlite:///{database}", "LECTERN_SEED": "4"}
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")} | settings
+    env = lectern_env(settings)
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "console", "--json", "--teachers", "tess"],
         stdin=subprocess.PIPE,

@@ -4,13 +4,10 @@ a class quiz from start to podium, and stops cleanly on SIGTERM without logging 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
-import tempfile
-from pathlib import Path
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, lectern_env
 from tests.discord.fake import Call, FakeDiscord
 
 TOKEN = "ODk2.run-test.very-secret-token"
@@ -29,14 +26,7 @@ async def test_lectern_run_plays_a_class_quiz_and_stops_cleanly() -> None:
     fake = await FakeDiscord().start()
     teacher = fake.add_user("tess", permissions=0x400 | 0x800 | 0x20)  # Manage Server
     student = fake.add_user("ann")
-    database = Path(tempfile.mkdtemp(prefix="lectern-run-")) / "lectern.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
-    env |= {
-        "LECTERN_ADAPTERS": "discord",
-        "LECTERN_DISCORD_TOKEN": TOKEN,
-        "LECTERN_DISCORD_API_BASE": fake.api_base,
-        "LECTERN_DISCORD_GATEWAY_URL": fake.gateway_url,
-        "LECTERN_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+    env = _env(fake, TOKEN) | {
         "LECTERN_QUIZ_DIR": str(FIXTURES / "quizzes-good"),
         "LECTERN_LOG_LEVEL": "DEBUG",
     }
@@ -77,14 +67,8 @@ async def test_lectern_run_plays_a_class_quiz_and_stops_cleanly() -> None:
 
 async def test_discord_sync_and_invite_url_from_the_command_line() -> None:
     fake = await FakeDiscord().start()
-    database = Path(tempfile.mkdtemp(prefix="lectern-sync-")) / "lectern.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
     token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.x.y"  # the id 123456789012345678, base64
-    env |= {
-        "LECTERN_DISCORD_TOKEN": token,
-        "LECTERN_DISCORD_API_BASE": fake.api_base,
-        "LECTERN_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-    }
+    env = lectern_env({"LECTERN_DISCORD_TOKEN": token, "LECTERN_DISCORD_API_BASE": fake.api_base})
 
     async def lectern(*args: str) -> tuple[int, str, str]:
         process = await asyncio.create_subprocess_exec(
@@ -111,15 +95,14 @@ async def test_discord_sync_and_invite_url_from_the_command_line() -> None:
 
 
 def _env(fake: FakeDiscord, token: str) -> dict[str, str]:
-    database = Path(tempfile.mkdtemp(prefix="lectern-run-")) / "lectern.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
-    return env | {
-        "LECTERN_ADAPTERS": "discord",
-        "LECTERN_DISCORD_TOKEN": token,
-        "LECTERN_DISCORD_API_BASE": fake.api_base,
-        "LECTERN_DISCORD_GATEWAY_URL": fake.gateway_url,
-        "LECTERN_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-    }
+    return lectern_env(
+        {
+            "LECTERN_ADAPTERS": "discord",
+            "LECTERN_DISCORD_TOKEN": token,
+            "LECTERN_DISCORD_API_BASE": fake.api_base,
+            "LECTERN_DISCORD_GATEWAY_URL": fake.gateway_url,
+        }
+    )
 
 
 async def test_a_refused_token_is_one_clear_line_and_exit_2() -> None:

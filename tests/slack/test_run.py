@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import socket
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, lectern_env
 from tests.slack.fake import FakeSlack
 
 
@@ -32,20 +29,20 @@ async def test_lectern_run_plays_a_class_quiz_and_stops_cleanly(mode: str) -> No
     fake = await FakeSlack().start()
     teacher, student = fake.add_user("tess", admin=True), fake.add_user("ann")
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTERN_")}
-    env |= {
-        "LECTERN_ADAPTERS": "slack",
-        "LECTERN_SLACK_MODE": mode,
-        "LECTERN_SLACK_BOT_TOKEN": "xoxb-very-secret-bot",
-        "LECTERN_SLACK_APP_TOKEN": "xapp-very-secret-app",
-        "LECTERN_SLACK_SIGNING_SECRET": fake.signing_secret,
-        "LECTERN_SLACK_API_URL": fake.api_url,
-        "LECTERN_HTTP_HOST": "127.0.0.1",
-        "LECTERN_HTTP_PORT": str(port),
-        "LECTERN_DATABASE_URL": f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'l.db'}",
-        "LECTERN_QUIZ_DIR": str(FIXTURES / "quizzes-good"),
-        "LECTERN_LOG_LEVEL": "DEBUG",
-    }
+    env = lectern_env(
+        {
+            "LECTERN_ADAPTERS": "slack",
+            "LECTERN_SLACK_MODE": mode,
+            "LECTERN_SLACK_BOT_TOKEN": "xoxb-very-secret-bot",
+            "LECTERN_SLACK_APP_TOKEN": "xapp-very-secret-app",
+            "LECTERN_SLACK_SIGNING_SECRET": fake.signing_secret,
+            "LECTERN_SLACK_API_URL": fake.api_url,
+            "LECTERN_HTTP_HOST": "127.0.0.1",
+            "LECTERN_HTTP_PORT": str(port),
+            "LECTERN_QUIZ_DIR": str(FIXTURES / "quizzes-good"),
+            "LECTERN_LOG_LEVEL": "DEBUG",
+        }
+    )
     bot = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
