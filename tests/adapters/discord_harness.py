@@ -147,8 +147,7 @@ class DiscordHarness(LiveHarness):
         assert harness.served.discord is not None
         harness.client = harness.served.discord
         harness.bot = harness.served.bot
-        harness.answered = set()
-        harness.answer_event = asyncio.Event()
+        harness._listen()
         harness.client.after_answer = harness._answered
         await asyncio.wait_for(harness.client.wait_until_ready(), 10)
         harness.log = []
@@ -159,23 +158,11 @@ class DiscordHarness(LiveHarness):
     database: Path
     settings: Settings
     store: SqlStore
-    answered: set[str]
-    answer_event: asyncio.Event
     log: list[tuple[str, bool, Seen]]
     synced: int
 
-    def _answered(self, interaction_id: int) -> None:
-        self.answered.add(str(interaction_id))
-        self.answer_event.set()
-
-    async def until_answered(self, payload: dict[str, Any], wait_at_most: float = 10.0) -> None:
-        async def wait() -> None:
-            while payload["id"] not in self.answered:
-                self.answer_event.clear()
-                await self.answer_event.wait()
-
-        await asyncio.wait_for(wait(), wait_at_most)
-        await self.bot.delivery.drain()
+    async def until_answered(self, payload: dict[str, Any], within: float = 10.0) -> None:
+        await self._until(payload["id"], within)
 
     @property
     def place_id(self) -> str:

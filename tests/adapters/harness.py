@@ -8,6 +8,7 @@ Discord and Slack add theirs; the scenarios stay the same.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import random
@@ -236,6 +237,27 @@ class LiveHarness:
     bot: Bot
     clock: FakeClock
     log: list[tuple[str, bool, Seen]]  # (user, private, message), in order
+    answered: set[str]  # what the adapter said it has fully answered
+    answer_event: asyncio.Event
+
+    def _listen(self) -> None:
+        self.answered, self.answer_event = set(), asyncio.Event()
+
+    def _answered(self, key: object) -> None:
+        """The adapter's `after_answer`."""
+        self.answered.add(str(key))
+        self.answer_event.set()
+
+    async def _until(self, key: str, within: float) -> None:
+        """Until the adapter has answered `key`, and what that set off has been delivered."""
+
+        async def wait() -> None:
+            while key not in self.answered:
+                self.answer_event.clear()
+                await self.answer_event.wait()
+
+        await asyncio.wait_for(wait(), within)
+        await self.bot.delivery.drain()
 
     @property
     def place_id(self) -> str:

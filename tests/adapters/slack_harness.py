@@ -108,8 +108,7 @@ class SlackHarness(LiveHarness):
         assert harness.served.slack is not None
         harness.adapter = harness.served.slack
         harness.bot = harness.served.bot
-        harness.answered = set()
-        harness.answer_event = asyncio.Event()
+        harness._listen()
         harness.adapter.after_answer = harness._answered
         if transport == "socket":
             await asyncio.wait_for(harness.fake.ws_connected.wait(), 10)
@@ -123,8 +122,6 @@ class SlackHarness(LiveHarness):
     database: Path
     settings: Settings
     store: SqlStore
-    answered: set[str]
-    answer_event: asyncio.Event
     http: aiohttp.ClientSession
     log: list[tuple[str, bool, Seen]]
     synced: int
@@ -132,10 +129,6 @@ class SlackHarness(LiveHarness):
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.adapter.port}/slack/events"
-
-    def _answered(self, key: str) -> None:
-        self.answered.add(key)
-        self.answer_event.set()
 
     async def deliver(self, payload: dict[str, Any], headers: dict[str, str] | None = None) -> int:
         """Send `payload` as Slack would; the HTTP status (or 200 for a socket ack)."""
@@ -150,13 +143,7 @@ class SlackHarness(LiveHarness):
             return response.status
 
     async def until_answered(self, key: str, within: float = 10.0) -> None:
-        async def wait() -> None:
-            while key not in self.answered:
-                self.answer_event.clear()
-                await self.answer_event.wait()
-
-        await asyncio.wait_for(wait(), within)
-        await self.bot.delivery.drain()
+        await self._until(key, within)
 
     def _sync(self) -> None:
         for call in self.fake.calls[self.synced :]:
