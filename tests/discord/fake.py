@@ -264,6 +264,7 @@ class FakeDiscord:
         self.guild_creates_sent = 0
         self.connected = asyncio.Event()  # set once READY and every GUILD_CREATE went out
         self._background: set[asyncio.Future[None]] = set()
+        self.stalls: list[tuple[Callable[[Call], bool], asyncio.Event]] = []
         self.originals: dict[str, str] = {}  # interaction id -> its response's message
         self._clicked_ids: dict[str, str] = {}  # interaction id -> the message clicked
         self._interaction_channel: dict[str, str] = {}
@@ -330,6 +331,12 @@ class FakeDiscord:
 
     def rate_limit(self, predicate: Callable[[Call], bool], times: int, retry_after: float) -> None:
         self.limits.append([predicate, times, retry_after])
+
+    def stall(self, predicate: Callable[[Call], bool]) -> asyncio.Event:
+        """Hold every request matching `predicate` until the returned event is set."""
+        gate = asyncio.Event()
+        self.stalls.append((predicate, gate))
+        return gate
 
     def reset_calls(self) -> None:
         self.calls.clear()
@@ -588,6 +595,9 @@ class FakeDiscord:
             authorization = request.headers.get("Authorization", "")
             if self.token and authorization.startswith("Bot ") and authorization[4:] != self.token:
                 raise Refusal(401, 0, "401: Unauthorized")
+            for predicate, gate in self.stalls:
+                if predicate(call):
+                    await gate.wait()  # a platform that hangs, until the test lets it go
             response = self._limited(call) or await self._serve(call)
         except Refusal as refusal:
             response = refusal.response()

@@ -367,3 +367,24 @@ async def test_direct_messages_serve_lookups_and_practice_but_no_class_quiz(
     assert replies[1].text.startswith("Practising")
     assert replies[2].text == "Only a teacher can use /quiz start."
     assert discord_bot.bot.classroom.sessions == []
+
+
+async def test_a_hanging_discord_never_holds_up_an_acknowledgement(
+    discord_bot: DiscordHarness,
+) -> None:
+    fake = discord_bot.fake
+    gate = fake.stall(lambda c: c.method == "POST" and c.path.startswith("channels/"))
+    start = await fake.slash(
+        "quiz", {"quiz": "sample", "seconds": 30}, sub="start", user=discord_bot.users["tess"]
+    )
+    answered = await fake.wait_response(start)  # while the question's post hangs
+    assert answered.status == 200 and fake.ack_latency[start["id"]] < 3
+    lookups = [await fake.slash("define", {"term": "CSTO"}) for _ in range(5)]
+    for payload in lookups:
+        assert (await fake.wait_response(payload)).status == 200
+    assert max(fake.ack_latency[p["id"]] for p in [start, *lookups]) < 3 and fake.late == []
+    posts = [c for c in fake.calls if c.method == "POST" and c.path.startswith("channels/")]
+    assert posts and all(c.status == 0 for c in posts), "the question is still hanging"
+    gate.set()
+    await discord_bot.bot.delivery.drain()
+    assert [c.status for c in posts] == [200] * len(posts), "and arrives once let go"

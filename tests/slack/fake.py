@@ -126,7 +126,8 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.channel_id = "C0CLASS"
         self.channel_errors: dict[str, str] = {}  # channel -> the error Slack gives there
-        self.limits: list[list[Any]] = []  # [method, times left, retry_after]
+        self.limits: list[list[Any]] = []
+        self.stalls: list[tuple[str, asyncio.Event]] = []  # [method, times left, retry_after]
         self.live_mentions: list[str] = []
         self.response_uses: dict[str, int] = {}
         self.response_owner: dict[str, str] = {}  # response_url id -> request key
@@ -151,6 +152,12 @@ class FakeSlack:
 
     def rate_limit(self, method: str, times: int, retry_after: int = 1) -> None:
         self.limits.append([method, times, retry_after])
+
+    def stall(self, method: str) -> asyncio.Event:
+        """Hold every call of `method` until the returned event is set."""
+        gate = asyncio.Event()
+        self.stalls.append((method, gate))
+        return gate
 
     @property
     def api_url(self) -> str:
@@ -276,6 +283,9 @@ class FakeSlack:
         payload = await self._payload(request)
         call = Call(method, payload)
         try:
+            for stalled, gate in self.stalls:
+                if stalled == method:
+                    await gate.wait()  # a platform that hangs, until the test lets it go
             for limit in self.limits:
                 if limit[0] == method and limit[1] > 0:
                     limit[1] -= 1

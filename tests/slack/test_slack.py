@@ -187,3 +187,19 @@ async def test_a_channel_gone_mid_quiz_ends_only_that_quiz(http: SlackHarness, e
     assert http.bot.classroom.sessions == []
     [notice] = [c for c in fake.called("chat.postMessage") if c.payload["channel"].startswith("U")]
     assert "Quiz ended" in notice.payload["text"]
+
+
+async def test_a_hanging_slack_never_holds_up_an_ack(slack: SlackHarness) -> None:
+    fake = slack.fake
+    gate = fake.stall("chat.postMessage")
+    start = fake.slash_payload("/quiz", "start sample seconds:30", slack.users["tess"])
+    began = time.monotonic()
+    assert await slack.deliver(start) == 200  # while the question's post hangs
+    for _ in range(5):
+        assert await slack.deliver(fake.slash_payload("/define", "CSTO", slack.users["sam"])) == 200
+    assert time.monotonic() - began < 3, "every ack came while Slack hung"
+    await fake.wait_call(lambda c: c.method == "response_url", within=5)
+    assert fake.called("chat.postMessage") == [], "the question is still hanging"
+    gate.set()
+    await slack.until_answered(start["trigger_id"])
+    assert len([c for c in fake.called("chat.postMessage") if c.ok]) == 1
