@@ -71,3 +71,12 @@ def test_empty_document_is_not_an_error(loader: str) -> None:
     located, problems = parse_yaml("# only a comment\n")
     assert problems == []
     assert located is not None and located.data is None
+
+
+@pytest.mark.parametrize("text", ["!!int", "n: !!int\n", "n: !!int ''\n"])
+def test_an_empty_explicit_int_is_a_located_problem(loader: str, text: str) -> None:
+    """PyYAML reads an empty !!int by its first character (an IndexError, found by the fuzz
+    suite); it is a problem at its line like any unreadable value."""
+    _, problems = parse_yaml(text)
+    assert len(problems) == 1 and problems[0].position.line == 1
+    assert "int" in problems[0].message, problems[0].message

@@ -100,7 +100,8 @@ class _Builder:
             return self._constructor.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:
             raise YamlProblem(_position(node), exc.problem or str(exc)) from exc
-        except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
+        # IndexError: PyYAML reads an empty !!int by its first character.
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, IndexError) as exc:
             raise YamlProblem(_position(node), _unreadable(node, exc)) from exc
 
     def _mapping(self, node: yaml.MappingNode, path: YamlPath, depth: int) -> dict[Any, Any]:
