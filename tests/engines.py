@@ -70,7 +70,8 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         async with opened.engine.begin() as connection:
             await connection.execute(
                 sa.text(
-                    "TRUNCATE sessions, questions, answers, scores, memos RESTART IDENTITY CASCADE"
+                    "TRUNCATE sessions, questions, answers, scores, memos, daily_schedules, "
+                    "daily_posts RESTART IDENTITY CASCADE"
                 )
             )
     yield opened

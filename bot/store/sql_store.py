@@ -23,6 +23,7 @@ from bot.core.quiz.records import (
     SessionRecord,
     SessionStatus,
 )
+from bot.store.daily_sql import DailySql
 from bot.store.engine import create_engine
 from bot.store.migrate import upgrade
 from bot.store.tables import answers, memos, questions, scores, sessions
@@ -74,7 +75,7 @@ def _answer_row(answer: AnswerIn) -> dict[str, Any]:
     }
 
 
-class SqlStore:
+class SqlStore(DailySql):
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         dialect = engine.dialect.name

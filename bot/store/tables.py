@@ -90,3 +90,49 @@ memos = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+daily_schedules = sa.Table(
+    "daily_schedules",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("channel_id", sa.String(128), nullable=False),
+    sa.Column("server_id", sa.String(128), nullable=True),
+    sa.Column("channel_name", sa.String(200), nullable=True),
+    sa.Column("local_time", sa.String(5), nullable=False),  # "HH:MM", wall time in `zone`
+    sa.Column("zone", sa.String(64), nullable=False),  # an IANA name
+    sa.Column("topic", sa.String(80), nullable=True),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("next_run_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("set_by", sa.String(128), nullable=False),
+    sa.Column("cycle", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("seen", sa.Text, nullable=False, server_default="[]"),  # JSON list of fact ids
+    sa.Column("disabled_reason", sa.String(300), nullable=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("platform", "channel_id"),  # one schedule per channel
+)
+# What a claim scans: the enabled schedules by when they fall due.
+sa.Index(
+    "ix_daily_schedules_due",
+    daily_schedules.c.next_run_at,
+    sqlite_where=daily_schedules.c.enabled,
+    postgresql_where=daily_schedules.c.enabled,
+)
+
+daily_posts = sa.Table(
+    "daily_posts",
+    metadata,
+    sa.Column(
+        "schedule_id", sa.ForeignKey("daily_schedules.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("local_date", sa.Date, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("fact_id", sa.String(120), nullable=True),
+    sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Column("message_id", sa.String(200), nullable=True),
+    # The key that makes a post happen once: one row per schedule and local day, whoever
+    # claims it first (another process, a restart, /daily now) owns it.
+    sa.PrimaryKeyConstraint("schedule_id", "local_date"),
+)

@@ -1,0 +1,65 @@
+"""What the daily-post store keeps: schedules, and the post log that makes a post happen once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Literal
+
+from bot.core.messages import Channel
+
+# claimed: taken by a process, being sent; posted: the platform took it; missed: fell due while
+# the bot was down, past the grace window; failed: the platform refused it; skipped: nothing to
+# post (the course has no facts on the topic).
+PostStatus = Literal["claimed", "posted", "missed", "failed", "skipped"]
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    id: int
+    place: Channel
+    at: time  # local wall time
+    zone: str  # IANA name
+    topic: str | None  # a topic id, or None for the whole course
+    enabled: bool
+    next_run_at: datetime | None  # UTC; None when off
+    set_by: str  # the teacher's user id, told when the schedule has to stop
+    cycle: int  # how many times every fact has been through; the order changes each cycle
+    seen: tuple[str, ...]  # fact ids posted in this cycle, in order
+    disabled_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewSchedule:
+    place: Channel
+    at: time
+    zone: str
+    topic: str | None
+    set_by: str
+    next_run_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A post claimed for one schedule and one local day: this process, and only it, sends it."""
+
+    schedule: Schedule
+    day: date  # the local date the post belongs to
+    due_at: datetime  # when it fell due (UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """What one claim found: the posts to send now, and how many were recorded as missed."""
+
+    slots: list[Slot]
+    missed: int
+
+
+@dataclass(frozen=True, slots=True)
+class PostRecord:
+    schedule_id: int
+    day: date
+    status: PostStatus
+    fact_id: str | None
+    at: datetime  # when it was claimed or recorded

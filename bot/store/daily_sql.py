@@ -1,0 +1,340 @@
+"""The DailyStore port in SQL, part of `SqlStore`: schedules, claims and the post log.
+
+A claim is one transaction that finds the due schedules, writes their post-log rows and moves
+them to their next run. PostgreSQL locks the rows it takes with FOR UPDATE SKIP LOCKED, so two
+processes claim different schedules side by side; SQLite lets one writer in at a time, so the
+claim takes the write lock before it reads. Either way the post log's key (schedule, local day)
+is the last word: a row already there means somebody owns that day's post.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.core.daily.records import (
+    Claimed,
+    NewSchedule,
+    PostRecord,
+    PostStatus,
+    Schedule,
+    Slot,
+)
+from bot.core.daily.when import Occurrence, next_after
+from bot.core.messages import Channel
+from bot.store.tables import daily_posts, daily_schedules
+
+# A bot down for months records at most this many days as missed, not one row per day.
+MAX_MISSED_DAYS = 31
+_TICK = timedelta(microseconds=1)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _schedule(row: Any) -> Schedule:
+    hour, minute = (int(part) for part in row.local_time.split(":"))
+    return Schedule(
+        id=row.id,
+        place=Channel(row.platform, row.channel_id, row.server_id, row.channel_name),
+        at=time(hour, minute),
+        zone=row.zone,
+        topic=row.topic,
+        enabled=bool(row.enabled),
+        next_run_at=_utc(row.next_run_at),
+        set_by=row.set_by,
+        cycle=row.cycle,
+        seen=tuple(json.loads(row.seen)),
+        disabled_reason=row.disabled_reason,
+    )
+
+
+def _runs(
+    schedule: Schedule, now: datetime, grace: timedelta
+) -> tuple[list[Occurrence], Occurrence | None, Occurrence]:
+    """The runs of `schedule` that fell due by `now`: those missed, the one to post (the latest
+    within `grace`, if any), and the next run after `now`."""
+    assert schedule.next_run_at is not None
+    start = schedule.next_run_at
+    oldest = now - grace - timedelta(days=MAX_MISSED_DAYS)
+    if start < oldest:
+        start = oldest
+    run = next_after(start - _TICK, schedule.at, schedule.zone)
+    missed: list[Occurrence] = []
+    post: Occurrence | None = None
+    while run.at <= now:
+        if now - run.at > grace:
+            missed.append(run)
+        else:
+            if post is not None:  # several runs within the window: only the latest goes out
+                missed.append(post)
+            post = run
+        run = next_after(run.at, schedule.at, schedule.zone)
+    return missed, post, run
+
+
+class DailySql:
+    """Mixed into SqlStore, which provides `_run` (one transaction) and `_insert` (the
+    dialect's INSERT with ON CONFLICT)."""
+
+    _run: Any
+    _insert: Any
+
+    async def _lock_for_write(self, connection: AsyncConnection) -> None:
+        """SQLite: take the database's write lock now, before reading what to claim, so that a
+        second process waits here instead of claiming the same rows from a stale snapshot."""
+        if connection.dialect.name == "sqlite":
+            await connection.execute(
+                sa.update(daily_schedules)
+                .where(sa.false())
+                .values(enabled=daily_schedules.c.enabled)
+            )
+
+    async def set_schedule(self, new: NewSchedule) -> Schedule:
+        async def work(connection: AsyncConnection) -> Schedule:
+            values = {
+                "platform": new.place.platform,
+                "channel_id": new.place.channel_id,
+                "server_id": new.place.server_id,
+                "channel_name": (new.place.name or None) and new.place.name[:200],
+                "local_time": f"{new.at:%H:%M}",
+                "zone": new.zone,
+                "topic": new.topic,
+                "enabled": True,
+                "next_run_at": new.next_run_at,
+                "set_by": new.set_by,
+                "disabled_reason": None,
+                "updated_at": datetime.now(UTC),
+            }
+            statement = self._insert(daily_schedules).values(values)
+            kept = {"platform", "channel_id"}
+            statement = statement.on_conflict_do_update(
+                index_elements=[daily_schedules.c.platform, daily_schedules.c.channel_id],
+                set_={k: statement.excluded[k] for k in values if k not in kept},
+            ).returning(*daily_schedules.c)
+            return _schedule((await connection.execute(statement)).one())
+
+        result: Schedule = await self._run(work)
+        return result
+
+    async def schedule_in(self, place: Channel) -> Schedule | None:
+        async def work(connection: AsyncConnection) -> Schedule | None:
+            row = (
+                await connection.execute(
+                    sa.select(daily_schedules).where(
+                        daily_schedules.c.platform == place.platform,
+                        daily_schedules.c.channel_id == place.channel_id,
+                    )
+                )
+            ).first()
+            return _schedule(row) if row is not None else None
+
+        result: Schedule | None = await self._run(work)
+        return result
+
+    async def turn_off(self, place: Channel, reason: str | None = None) -> Schedule | None:
+        async def work(connection: AsyncConnection) -> Schedule | None:
+            row = (
+                await connection.execute(
+                    sa.update(daily_schedules)
+                    .where(
+                        daily_schedules.c.platform == place.platform,
+                        daily_schedules.c.channel_id == place.channel_id,
+                        daily_schedules.c.enabled,
+                    )
+                    .values(
+                        enabled=False,
+                        next_run_at=None,
+                        disabled_reason=reason and reason[:300],
+                        updated_at=datetime.now(UTC),
+                    )
+                    .returning(*daily_schedules.c)
+                )
+            ).first()
+            return _schedule(row) if row is not None else None
+
+        result: Schedule | None = await self._run(work)
+        return result
+
+    async def claim_due(
+        self,
+        platforms: Collection[str],
+        now: datetime,
+        grace: timedelta,
+        limit: int,
+        worker: str,
+    ) -> Claimed:
+        async def work(connection: AsyncConnection) -> Claimed:
+            await self._lock_for_write(connection)
+            query = (
+                sa.select(daily_schedules)
+                .where(
+                    daily_schedules.c.enabled,
+                    daily_schedules.c.next_run_at <= now,
+                    daily_schedules.c.platform.in_(sorted(platforms)),
+                )
+                .order_by(daily_schedules.c.next_run_at, daily_schedules.c.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)  # PostgreSQL; SQLite holds the write lock
+            )
+            schedules = [_schedule(row) for row in await connection.execute(query)]
+            if not schedules:
+                return Claimed([], 0)
+            log_rows: list[dict[str, Any]] = []
+            wanted: dict[tuple[int, date], Slot] = {}
+            moves: list[dict[str, Any]] = []
+            for schedule in schedules:
+                missed, post, upcoming = _runs(schedule, now, grace)
+                for run in missed:
+                    log_rows.append(_log_row(schedule.id, run, "missed", now, worker))
+                if post is not None:
+                    log_rows.append(_log_row(schedule.id, post, "claimed", now, worker))
+                    wanted[(schedule.id, post.day)] = Slot(schedule, post.day, post.at)
+                moves.append({"b_id": schedule.id, "b_next": upcoming.at})
+            inserted = await connection.execute(
+                self._insert(daily_posts)
+                .on_conflict_do_nothing()
+                .returning(
+                    daily_posts.c.schedule_id, daily_posts.c.local_date, daily_posts.c.status
+                ),
+                log_rows,
+            )
+            taken = [(r.schedule_id, r.local_date, r.status) for r in inserted]
+            await connection.execute(
+                sa.update(daily_schedules)
+                .where(daily_schedules.c.id == sa.bindparam("b_id"))
+                .values(next_run_at=sa.bindparam("b_next")),
+                moves,
+            )
+            slots = [wanted[(sid, day)] for sid, day, status in taken if status == "claimed"]
+            slots.sort(key=lambda s: (s.due_at, s.schedule.id))
+            return Claimed(slots, sum(status == "missed" for _, _, status in taken))
+
+        result: Claimed = await self._run(work)
+        return result
+
+    async def claim_day(
+        self, schedule_id: int, day: date, now: datetime, worker: str
+    ) -> Slot | None:
+        async def work(connection: AsyncConnection) -> Slot | None:
+            await self._lock_for_write(connection)
+            row = (
+                await connection.execute(
+                    sa.select(daily_schedules)
+                    .where(daily_schedules.c.id == schedule_id)
+                    .with_for_update()
+                )
+            ).first()
+            if row is None:
+                return None
+            schedule = _schedule(row)
+            claimed = (
+                await connection.execute(
+                    self._insert(daily_posts)
+                    .values(_log_row(schedule_id, Occurrence(now, day), "claimed", now, worker))
+                    .on_conflict_do_nothing()
+                    .returning(daily_posts.c.schedule_id)
+                )
+            ).first()
+            if claimed is None:
+                return None
+            upcoming = schedule.next_run_at
+            if upcoming is not None:
+                run = next_after(upcoming - _TICK, schedule.at, schedule.zone)
+                if run.day <= day:  # today's run has not come yet: it has now been posted
+                    later = next_after(run.at, schedule.at, schedule.zone)
+                    while later.day <= day:
+                        later = next_after(later.at, schedule.at, schedule.zone)
+                    await connection.execute(
+                        sa.update(daily_schedules)
+                        .where(daily_schedules.c.id == schedule_id)
+                        .values(next_run_at=later.at)
+                    )
+            return Slot(schedule, day, now)
+
+        result: Slot | None = await self._run(work)
+        return result
+
+    async def record_post(
+        self,
+        schedule_id: int,
+        day: date,
+        status: PostStatus,
+        *,
+        fact_id: str | None = None,
+        message_id: str | None = None,
+        cycle: int | None = None,
+        seen: tuple[str, ...] | None = None,
+    ) -> None:
+        async def work(connection: AsyncConnection) -> None:
+            await connection.execute(
+                sa.update(daily_posts)
+                .where(daily_posts.c.schedule_id == schedule_id, daily_posts.c.local_date == day)
+                .values(status=status, fact_id=fact_id, message_id=message_id and message_id[:200])
+            )
+            if cycle is not None and seen is not None:
+                await connection.execute(
+                    sa.update(daily_schedules)
+                    .where(daily_schedules.c.id == schedule_id)
+                    .values(cycle=cycle, seen=json.dumps(list(seen)))
+                )
+
+        await self._run(work)
+
+    async def next_due(self, platforms: Collection[str]) -> datetime | None:
+        async def work(connection: AsyncConnection) -> datetime | None:
+            found = await connection.scalar(
+                sa.select(sa.func.min(daily_schedules.c.next_run_at)).where(
+                    daily_schedules.c.enabled,
+                    daily_schedules.c.platform.in_(sorted(platforms)),
+                )
+            )
+            return _utc(found)
+
+        result: datetime | None = await self._run(work)
+        return result
+
+    async def posts(self, schedule_id: int, limit: int = 10) -> list[PostRecord]:
+        async def work(connection: AsyncConnection) -> list[PostRecord]:
+            rows = await connection.execute(
+                sa.select(daily_posts)
+                .where(daily_posts.c.schedule_id == schedule_id)
+                .order_by(daily_posts.c.local_date.desc())
+                .limit(limit)
+            )
+            return [
+                PostRecord(
+                    r.schedule_id,
+                    r.local_date,
+                    r.status,
+                    r.fact_id,
+                    _utc(r.claimed_at) or r.claimed_at,
+                )
+                for r in rows
+            ]
+
+        result: list[PostRecord] = await self._run(work)
+        return result
+
+
+def _log_row(
+    schedule_id: int, run: Occurrence, status: PostStatus, now: datetime, worker: str
+) -> dict[str, Any]:
+    return {
+        "schedule_id": schedule_id,
+        "local_date": run.day,
+        "status": status,
+        "fact_id": None,
+        "due_at": run.at,
+        "claimed_at": now,
+        "claimed_by": worker[:64],
+        "message_id": None,
+    }
