@@ -48,7 +48,9 @@ T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 class NullOutbox:
     limits = DISCORD
 
-    async def post(self, to: Channel | Person, reply: Reply) -> MessageRef:
+    async def post(
+        self, to: Channel | Person, reply: Reply, *, key: str | None = None
+    ) -> MessageRef:
         return MessageRef(to, "0")
 
     async def edit(self, ref: MessageRef, reply: Reply) -> None:

@@ -63,6 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.postgres import fresh_database
 from bot.bootstrap import Bot, SystemClock, assemble, freeze_startup_objects
 from bot.core.course.library import ContentLibrary
+from bot.core.daily.records import Claimed
 from bot.core.delivery import Posted
 from bot.core.fit import DISCORD
 from bot.core.messages import Actor, Channel, Person, Reply
@@ -78,7 +79,6 @@ from bot.core.quiz.records import (
     SessionRecord,
     SessionStatus,
 )
-from bot.core.quiz.store_port import Store
 from bot.store.sql_store import SqlStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,6 +203,13 @@ class MemoryStore:
     ) -> list[LeaderRow]:
         return []
 
+    # No daily schedules in this benchmark: the daily poster finds none due, ever.
+    async def claim_due(self, *args: Any, **kwargs: Any) -> Claimed:
+        return Claimed([], 0, 0)
+
+    async def next_due(self, platforms: Any) -> None:
+        return None
+
     async def close(self) -> None:
         return None
 
@@ -223,7 +230,9 @@ class BenchOutbox:
         self._ids = 0
         self.shown: Callable[[str, int], None] = lambda channel, number: None
 
-    async def post(self, to: Channel | Person, reply: Reply) -> MessageRef:
+    async def post(
+        self, to: Channel | Person, reply: Reply, *, key: str | None = None
+    ) -> MessageRef:
         called = time.time()
         self._record.posts += 1
         if isinstance(to, Channel) and _reveal_of_first(reply):
@@ -248,10 +257,10 @@ def _observe(bot: Bot, record: Record) -> None:
     driver ticks the class engine (instance attributes shadow the methods)."""
     delivery_post = bot.delivery.post
 
-    def post(to: Channel | Person, reply: Reply) -> Posted:
+    def post(to: Channel | Person, reply: Reply, *, key: str | None = None) -> Posted:
         if isinstance(to, Channel) and _reveal_of_first(reply):
             record.engine.setdefault(to.channel_id, time.time())
-        return delivery_post(to, reply)
+        return delivery_post(to, reply, key=key)
 
     bot.delivery.post = post  # type: ignore[method-assign]
     classroom_tick = bot.classroom.tick
@@ -313,7 +322,7 @@ async def load(url: str, args: argparse.Namespace) -> dict[str, Any]:
     quiz = library.quizzes[QUIZ]
     decks = _decks(library, args.sessions, args.questions)
     record = Record()
-    store: Store = MemoryStore() if url == MEMORY else await SqlStore.open(url)
+    store: Any = MemoryStore() if url == MEMORY else await SqlStore.open(url)
     outbox = BenchOutbox(record, args.platform_ms / 1000, args.questions)
     bot = assemble(library, store, {PLATFORM: outbox}, SystemClock(), rng=random.Random(1))
     _observe(bot, record)

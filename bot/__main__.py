@@ -31,6 +31,7 @@ from bot.core.content.problems import ContentErrors
 from bot.core.content.yaml_source import USING_LIBYAML
 from bot.core.course.library import ContentLibrary
 from bot.core.course.stats import coverage
+from bot.core.daily.poster import DEFAULT_GRACE
 from bot.core.ports import StoreUnavailable
 from bot.core.quiz.gift import convert_gift
 from bot.core.quiz.imported import quiz_document, unique_slug
@@ -147,7 +148,12 @@ async def _console(args: argparse.Namespace, settings: Settings, library: Conten
         return 1
     printer = Printer(as_json=args.json)
     bot = assemble(
-        library, store, {"console": ConsoleOutbox(printer)}, SystemClock(), rng=seeded(settings)
+        library,
+        store,
+        {"console": ConsoleOutbox(printer)},
+        SystemClock(),
+        rng=seeded(settings),
+        grace=settings.grace or DEFAULT_GRACE,
     )
     freeze_startup_objects()
     interactive = sys.stdin.isatty() and not args.json

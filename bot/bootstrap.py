@@ -9,13 +9,16 @@ import logging
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy.engine import make_url
 
 from bot.core.app import Lectern
 from bot.core.course.library import ContentLibrary
+from bot.core.daily.poster import DEFAULT_GRACE, DailyPoster
+from bot.core.daily.store_port import DailyStore
 from bot.core.delivery import Delivery, Sleep
 from bot.core.ports import Clock, Outbox
 from bot.core.quiz.classroom import Classroom
@@ -51,6 +54,10 @@ async def open_store(settings: Settings) -> SqlStore:
     return store
 
 
+class BotStore(Store, DailyStore, Protocol):
+    """Everything one process keeps in its database (SqlStore is the one implementation)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Bot:
     """Everything one process runs: an adapter gets this and only translates in and out."""
@@ -59,22 +66,25 @@ class Bot:
     classroom: Classroom
     delivery: Delivery
     timers: Timers
-    store: Store
+    store: BotStore
     clock: Clock
+    daily: DailyPoster
 
     async def close(self) -> None:
+        await self.daily.drain()
         await self.delivery.close()
 
 
 def assemble(
     library: ContentLibrary,
-    store: Store,
+    store: BotStore,
     outboxes: Mapping[str, Outbox],
     clock: Clock,
     *,
     rng: random.Random | None = None,
     sleep: Sleep = asyncio.sleep,
     window: float = DEFAULT_WINDOW,
+    grace: timedelta = DEFAULT_GRACE,
 ) -> Bot:
     """Wire one process serving the platforms of `outboxes` (platform name -> its outbox)."""
     delivery = Delivery(outboxes, clock, sleep=sleep)
@@ -83,14 +93,19 @@ def assemble(
         store, delivery, platforms=frozenset(outboxes), wake=timers.wake, window=window
     )
     timers.add(classroom)
+    daily = DailyPoster(
+        store, delivery, library, platforms=frozenset(outboxes), grace=grace, wake=timers.wake
+    )
+    timers.add(daily)
     app = Lectern(
         library,
         rng=rng,
         classroom=classroom,
         store=store,
         limits={platform: outbox.limits for platform, outbox in outboxes.items()},
+        daily=daily,
     )
-    return Bot(app, classroom, delivery, timers, store, clock)
+    return Bot(app, classroom, delivery, timers, store, clock, daily)
 
 
 def seeded(settings: Settings) -> random.Random:
@@ -156,6 +171,11 @@ def setting_problems(settings: Settings, *, database: bool, adapters: bool) -> l
                 async_url(url)
             except ValueError as exc:
                 problems.append(f"LECTERN_DATABASE_URL={shown(url)}: {exc}")
+    if settings.grace is None:
+        problems.append(
+            f"LECTERN_DAILY_GRACE={settings.daily_grace!r}: write a duration such as 6h, 90m "
+            "or 0 (never catch up)"
+        )
     if adapters:
         names = settings.adapter_names
         unknown = [n for n in names if n not in KNOWN_ADAPTERS]

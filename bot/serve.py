@@ -16,6 +16,7 @@ from bot.adapters.slack.app import SlackAdapter, SlackSettings
 from bot.adapters.slack.outbox import SlackOutbox
 from bot.bootstrap import Bot, SystemClock, assemble, seeded
 from bot.core.course.library import ContentLibrary
+from bot.core.daily.poster import DEFAULT_GRACE
 from bot.core.ports import Clock, Outbox
 from bot.settings import Settings, secret
 from bot.store.sql_store import SqlStore
@@ -96,7 +97,9 @@ async def start(
     if "slack" in settings.adapter_names:
         slack = SlackAdapter(slack_settings(settings))
         outboxes["slack"] = SlackOutbox(slack.client)
-    bot = assemble(library, store, outboxes, clock, rng=seeded(settings))
+    bot = assemble(
+        library, store, outboxes, clock, rng=seeded(settings), grace=settings.grace or DEFAULT_GRACE
+    )
     served = Served(bot, client, slack)
     try:
         if slack is not None:

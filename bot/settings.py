@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -19,6 +21,22 @@ def _shipped(folder: str) -> Path:
 def secret(value: SecretStr | None) -> str:
     """A secret setting's text, stripped; "" when it is not set."""
     return value.get_secret_value().strip() if value is not None else ""
+
+
+_DURATION = re.compile(
+    r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?|d|days?)?",
+    re.IGNORECASE,
+)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration(text: str) -> timedelta | None:
+    """'6h', '90m', '1.5 hours', '3600' (seconds), '0' -> a duration; None for anything else."""
+    match = _DURATION.fullmatch(text.strip())
+    if match is None:
+        return None
+    unit = (match["unit"] or "s")[0].casefold()
+    return timedelta(seconds=float(match["amount"]) * _UNIT_SECONDS[unit])
 
 
 class Settings(BaseSettings):
@@ -71,8 +89,18 @@ class Settings(BaseSettings):
     slack_prefix: str = Field(
         default="", description="Command prefix, as in `lectern slack manifest --prefix`."
     )
+    daily_grace: str = Field(
+        default="6h",
+        description="A daily fact missed while the bot was down still goes out on start if it "
+        "is at most this late (e.g. 6h, 90m, 0 for never); older ones are recorded as missed.",
+    )
     http_host: str = Field(default="0.0.0.0", description="HTTP mode: the address to listen on.")
     http_port: int = Field(default=3000, description="HTTP mode: the port (POST /slack/events).")
+
+    @property
+    def grace(self) -> timedelta | None:
+        """LECTERN_DAILY_GRACE as a duration; None when it cannot be read."""
+        return duration(self.daily_grace)
 
     @property
     def adapter_names(self) -> list[str]:

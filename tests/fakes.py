@@ -70,7 +70,9 @@ class FakeOutbox:
         self.edits: list[tuple[str, Reply]] = []
         self.edit_times: list[tuple[str, datetime | None]] = []
 
-    async def post(self, to: Channel | Person, reply: Reply) -> MessageRef:
+    async def post(
+        self, to: Channel | Person, reply: Reply, *, key: str | None = None
+    ) -> MessageRef:
         check_limits(reply, self.limits)
         where = to.channel_id if isinstance(to, Channel) else f"@{to.user_id}"
         self.posted.append((where, reply))
@@ -107,7 +109,9 @@ class GatedOutbox(FakeOutbox):
         if self.channels is None or (isinstance(to, Channel) and to.channel_id in self.channels):
             await self.gate.wait()
 
-    async def post(self, to: Channel | Person, reply: Reply) -> MessageRef:
+    async def post(
+        self, to: Channel | Person, reply: Reply, *, key: str | None = None
+    ) -> MessageRef:
         await self._hold(to)
         return await super().post(to, reply)
 

@@ -67,7 +67,9 @@ class ConsoleOutbox:
     limits: Limits = CONSOLE
     _posted: int = 0
 
-    async def post(self, to: Channel | Person, reply: Reply) -> MessageRef:
+    async def post(
+        self, to: Channel | Person, reply: Reply, *, key: str | None = None
+    ) -> MessageRef:
         self._posted += 1
         user = to.user_id if isinstance(to, Person) else None
         self.printer.emit(None, user, [reply], event="post")

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from bot.core.commands.menu import default_registry
 from bot.core.commands.registry import CommandSpec, Context, Registry, Visibility
 from bot.core.course.library import ContentLibrary
+from bot.core.daily.poster import DailyPoster
 from bot.core.fit import CONSOLE, fit
 from bot.core.messages import Command, Limits, Reply
 from bot.core.parser import Parsed, ParseError, parse
@@ -51,9 +52,11 @@ class Lectern:
         classroom: Classroom | None = None,
         store: Store | None = None,
         limits: Mapping[str, Limits] | None = None,
+        daily: DailyPoster | None = None,
     ) -> None:
         self.library = library
         self.classroom = classroom
+        self.daily = daily
         self.store = store
         self.rng = rng or random.Random()
         self.registry = registry or default_registry()
@@ -129,6 +132,7 @@ class Lectern:
             practices=self.practices,
             classroom=self.classroom,
             store=self.store,
+            daily=self.daily,
         )
 
     def _unknown(self, name: str, message: str) -> Reply:

@@ -58,7 +58,7 @@ class Delivery:
         self._clock = clock
         self._sleep = sleep
         self._call_timeout = call_timeout
-        self._queues: dict[tuple[str, str, str], deque[tuple[Posted, Reply]]] = {}
+        self._queues: dict[tuple[str, str, str], deque[tuple[Posted, Reply, str | None]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._gone_handlers: list[GoneHandler] = []
 
@@ -71,15 +71,16 @@ class Delivery:
         queued for it is dropped."""
         self._gone_handlers.append(handler)
 
-    def post(self, to: Channel | Person, reply: Reply) -> Posted:
-        """Queue `reply` for `to`; returns at once."""
+    def post(self, to: Channel | Person, reply: Reply, *, key: str | None = None) -> Posted:
+        """Queue `reply` for `to`; returns at once. `key` makes the post idempotent where the
+        platform allows (see `Outbox.post`); a reply split in parts gets one key per part."""
         posted = Posted(to)
-        key = _key(to)
-        queue = self._queues.get(key)
+        place = _key(to)
+        queue = self._queues.get(place)
         if queue is None:  # no worker for this channel: start one, it ends when the queue does
-            queue = self._queues[key] = deque()
-            self._spawn(self._work(key, queue))
-        queue.append((posted, reply))
+            queue = self._queues[place] = deque()
+            self._spawn(self._work(place, queue))
+        queue.append((posted, reply, key))
         return posted
 
     def edit(self, posted: Posted, reply: Reply) -> None:
@@ -114,7 +115,7 @@ class Delivery:
             queue = self._queues.get(_key(to))
             if queue:  # the rest cannot arrive either; the one being sent stays for its worker
                 while len(queue) > 1:
-                    posted, _ = queue.pop()
+                    posted, _, _ = queue.pop()
                     posted.done.set()
             for handler in self._gone_handlers:
                 self._spawn(handler(to, str(gone)))
@@ -123,24 +124,27 @@ class Delivery:
             log.exception("could not %s to %s %s", what, to.platform, _key(to)[2])
             return None
 
-    async def _work(self, key: tuple[str, str, str], queue: deque[tuple[Posted, Reply]]) -> None:
+    async def _work(
+        self, key: tuple[str, str, str], queue: deque[tuple[Posted, Reply, str | None]]
+    ) -> None:
         try:
             while queue:
-                posted, reply = queue[0]
+                posted, reply, nonce = queue[0]
                 outbox = self._outboxes.get(posted.to.platform)
                 if outbox is None:
                     log.error("no outbox for platform %r", posted.to.platform)
                 else:
-                    for part in fit(reply, outbox.limits):
+                    for n, part in enumerate(fit(reply, outbox.limits)):
+                        part_key = nonce if nonce is None or n == 0 else f"{nonce[:22]}.{n}"
                         # The part with the choices (the last) is the one later edits change.
                         posted.ref = await self._call(
-                            "post", posted.to, outbox.post(posted.to, part)
+                            "post", posted.to, outbox.post(posted.to, part, key=part_key)
                         )
                 posted.done.set()
                 queue.popleft()
         finally:
             self._queues.pop(key, None)
-            for posted, _ in queue:  # cancelled: let waiting edits give up
+            for posted, _, _ in queue:  # cancelled: let waiting edits give up
                 posted.done.set()
 
     async def _pump(self, posted: Posted) -> None:

@@ -42,7 +42,13 @@ class Outbox(Protocol):
         """How big a message may be on this platform."""
         ...
 
-    async def post(self, to: Channel | Person, reply: Reply) -> MessageRef: ...
+    async def post(
+        self, to: Channel | Person, reply: Reply, *, key: str | None = None
+    ) -> MessageRef:
+        """Post `reply`. `key`, when given, is the same for every try of one message (at most
+        25 characters): a platform that can refuse duplicates (Discord's nonce) uses it, so
+        that a retried send never posts twice."""
+        ...
 
     async def edit(self, ref: MessageRef, reply: Reply) -> None: ...
 

@@ -216,7 +216,7 @@ class DailySql:
             )
             slots = [wanted[(sid, day)] for sid, day, status in taken if status == "claimed"]
             slots.sort(key=lambda s: (s.due_at, s.schedule.id))
-            return Claimed(slots, sum(status == "missed" for _, _, status in taken))
+            return Claimed(slots, sum(status == "missed" for _, _, status in taken), len(schedules))
 
         result: Claimed = await self._run(work)
         return result

@@ -17,8 +17,8 @@ from bot.core.daily.when import (
 )
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -114,12 +114,8 @@ def test_eight_oclock_stays_eight_oclock_across_both_changes_never_plus_24_hours
 def test_new_york_spring_gap_and_autumn_repeat() -> None:
     # 2026: forward 8 March 02:00 EST -> 03:00 EDT; back 1 November 02:00 EDT -> 01:00 EST.
     assert occurrence(date(2026, 3, 8), time(2, 15), "America/New_York") == utc(2026, 3, 8, 7, 0)
-    assert occurrence(date(2026, 11, 1), time(1, 30), "America/New_York") == utc(
-        2026, 11, 1, 5, 30
-    )
-    assert occurrence(date(2026, 11, 2), time(1, 30), "America/New_York") == utc(
-        2026, 11, 2, 6, 30
-    )
+    assert occurrence(date(2026, 11, 1), time(1, 30), "America/New_York") == utc(2026, 11, 1, 5, 30)
+    assert occurrence(date(2026, 11, 2), time(1, 30), "America/New_York") == utc(2026, 11, 2, 6, 30)
 
 
 def test_kolkata_has_no_dst_and_a_half_hour_offset() -> None:
@@ -155,5 +151,8 @@ def test_the_local_day_of_an_occurrence_is_the_schedules_day() -> None:
 
 
 def test_shown_local_gives_local_and_utc() -> None:
-    assert shown_local(utc(2026, 3, 3, 7, 0), "Europe/Oslo") == "Tue 3 Mar, 08:00 Europe/Oslo (07:00 UTC)"
+    assert (
+        shown_local(utc(2026, 3, 3, 7, 0), "Europe/Oslo")
+        == "Tue 3 Mar, 08:00 Europe/Oslo (07:00 UTC)"
+    )
     assert shown_local(utc(2026, 3, 3, 7, 0), "UTC") == "Tue 3 Mar, 07:00 UTC"

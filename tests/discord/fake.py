@@ -257,6 +257,10 @@ class FakeDiscord:
         self.tokens: dict[str, str] = {}  # interaction token -> id
         self.gone: set[str] = set()
         self.denied: set[str] = set()
+        # (channel, nonce) -> message id: Discord's enforce_nonce returns the first message
+        self.nonces: dict[tuple[str, str], str] = {}
+        self.nonce_hits = 0  # sends refused as duplicates (the first message returned)
+        self.lose: list[list[Any]] = []  # [predicate, times left]: do it, then answer 502
         self.limits: list[list[Any]] = []  # [predicate, times left, retry_after]
         self.identifies = 0
         self.resumes = 0
@@ -331,6 +335,11 @@ class FakeDiscord:
 
     def rate_limit(self, predicate: Callable[[Call], bool], times: int, retry_after: float) -> None:
         self.limits.append([predicate, times, retry_after])
+
+    def lose_reply(self, predicate: Callable[[Call], bool], times: int = 1) -> None:
+        """Carry out matching requests but answer 502, as when Discord's proxy drops the reply:
+        the client cannot know it worked and tries again."""
+        self.lose.append([predicate, times])
 
     def stall(self, predicate: Callable[[Call], bool]) -> asyncio.Event:
         """Hold every request matching `predicate` until the returned event is set."""
@@ -599,6 +608,11 @@ class FakeDiscord:
                 if predicate(call):
                     await gate.wait()  # a platform that hangs, until the test lets it go
             response = self._limited(call) or await self._serve(call)
+            for lost in self.lose:
+                if lost[1] > 0 and lost[0](call):
+                    lost[1] -= 1
+                    response = _json({"message": "502: Bad Gateway", "code": 0}, 502)
+                    break
         except Refusal as refusal:
             response = refusal.response()
             call.response = {"code": refusal.code, "message": refusal.message}
@@ -781,7 +795,20 @@ class FakeDiscord:
         body = body or {}
         if method == "POST" and len(parts) == 3:
             check_message(body, files)
-            return self._message(body, channel_id)
+            nonce = body.get("nonce")
+            if nonce is not None:
+                _length(str(nonce), 25, "nonce")
+            elif body.get("enforce_nonce"):
+                raise invalid("nonce", "enforce_nonce needs a nonce")
+            if nonce is not None and body.get("enforce_nonce"):
+                first = self.nonces.get((channel_id, str(nonce)))
+                if first is not None and first in self.messages:
+                    self.nonce_hits += 1
+                    return self.messages[first]
+            message = self._message(body, channel_id)
+            if nonce is not None:
+                self.nonces[(channel_id, str(nonce))] = message["id"]
+            return message
         if method == "PATCH" and len(parts) == 4:
             known = self.messages.get(parts[3])
             if known is None or known["channel_id"] != channel_id:

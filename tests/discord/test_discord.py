@@ -61,7 +61,7 @@ async def test_commands_are_synced_once_with_options_and_permissions(
     commands = _by_name(sync.json)
     assert set(commands) == {
         "help", "fact", "whosaid", "quotes", "quote", "define", "topics", "sources",
-        "timeline", "leaderboard", "reload", "quiz", "practice",
+        "timeline", "leaderboard", "reload", "quiz", "practice", "daily",
     }  # fmt: skip
     assert int(commands["reload"]["default_member_permissions"]) == 16  # Manage Channels
     assert commands["fact"]["default_member_permissions"] is None
@@ -76,6 +76,11 @@ async def test_commands_are_synced_once_with_options_and_permissions(
     assert all(o["description"] for o in every), "every option is described"
     [whosaid] = commands["whosaid"]["options"]
     assert whosaid["name"] == "fragment" and whosaid["required"]
+    daily = {o["name"]: o for o in commands["daily"]["options"]}
+    assert set(daily) == {"status", "set", "off", "now", "timezone"}
+    when = {o["name"]: o for o in daily["set"]["options"]}
+    assert when["time"]["required"] and not when["timezone"]["required"]
+    assert when["timezone"]["autocomplete"] and when["topic"]["autocomplete"]
     await harness.close(stop_fake=False)
 
     again = await DiscordHarness.open(library, fake=fake, database=database)
@@ -86,7 +91,7 @@ async def test_commands_are_synced_once_with_options_and_permissions(
         library, fake=fake, database=database, discord_guild=int(fake.guild_id)
     )
     assert _syncs(fake)[-1].path == f"applications/{fake.app_id}/guilds/{fake.guild_id}/commands"
-    assert len(_by_name(_syncs(fake)[-1].json)) == 13
+    assert len(_by_name(_syncs(fake)[-1].json)) == 14
     await guild.close()
 
 

@@ -134,7 +134,9 @@ async def test_a_failing_platform_does_not_stop_the_quiz(
     store: SqlStore, cards: list[Card]
 ) -> None:
     class BrokenOutbox(FakeOutbox):
-        async def post(self, to: Channel | Person, reply: Reply) -> MessageRef:
+        async def post(
+            self, to: Channel | Person, reply: Reply, *, key: str | None = None
+        ) -> MessageRef:
             raise ConnectionError("platform down")
 
     room, delivery = build_room(store, BrokenOutbox())

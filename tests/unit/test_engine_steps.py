@@ -221,7 +221,9 @@ async def test_delivery_keeps_order_per_channel_and_survives_failures(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     class Flaky(FakeOutbox):
-        async def post(self, to: Channel | Person, reply: Reply) -> MessageRef:
+        async def post(
+            self, to: Channel | Person, reply: Reply, *, key: str | None = None
+        ) -> MessageRef:
             if reply.text == "boom":
                 raise ConnectionError("platform said no")
             return await super().post(to, reply)

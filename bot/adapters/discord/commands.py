@@ -51,6 +51,11 @@ CORE_NAMES = {
     "quiz skip": "quiz skip",
     "quiz stop": "quiz stop",
     "quiz results": "quiz results",
+    "daily status": "daily status",
+    "daily set": "daily set",
+    "daily off": "daily off",
+    "daily now": "daily now",
+    "daily timezone": "daily timezone",
 }
 
 
@@ -186,6 +191,7 @@ def build(
         *plain,
         _quiz_group(runner, command, completes),
         _practice_group(runner, command, completes),
+        _daily_group(runner, command, completes),
     ]
 
 
@@ -289,5 +295,51 @@ def _practice_group(runner: Runs, command: Any, completes: Any) -> app_commands.
         sub = command(name, callback, "practice")
         if name == "start":
             sub.autocomplete("quiz")(completes("quiz"))
+        group.add_command(sub)
+    return group
+
+
+def _daily_group(runner: Runs, command: Any, completes: Any) -> app_commands.Group:
+    group = app_commands.Group(
+        name="daily", description="A fact of the day in this channel, at a local time"
+    )
+
+    async def status(interaction: Interaction) -> None:
+        await runner.handle(interaction, "/daily status")
+
+    @app_commands.describe(
+        time="Local time, HH:MM (e.g. 08:00 or 17:30)",
+        timezone="An IANA zone, e.g. Europe/Oslo (default: the server's, else UTC)",
+        topic="Only facts on this topic (default: the whole course)",
+    )
+    async def set_(
+        interaction: Interaction,
+        time: app_commands.Range[str, 1, 10],
+        timezone: str | None = None,
+        topic: str | None = None,
+    ) -> None:
+        await runner.handle(interaction, _line("/daily set", time, timezone, topic=topic))
+
+    async def off(interaction: Interaction) -> None:
+        await runner.handle(interaction, "/daily off")
+
+    async def now(interaction: Interaction) -> None:
+        await runner.handle(interaction, "/daily now")
+
+    @app_commands.describe(zone="An IANA zone, e.g. Europe/Oslo or America/New_York")
+    async def timezone(interaction: Interaction, zone: app_commands.Range[str, 1, 64]) -> None:
+        await runner.handle(interaction, _line("/daily timezone", zone))
+
+    for name, callback in (
+        ("status", status),
+        ("set", set_),
+        ("off", off),
+        ("now", now),
+        ("timezone", timezone),
+    ):
+        sub = command(name, callback, "daily")
+        for option, kind in (("timezone", "zone"), ("zone", "zone"), ("topic", "topic")):
+            if option in sub._params:
+                sub.autocomplete(option)(completes(kind))
         group.add_command(sub)
     return group

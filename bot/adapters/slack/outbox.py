@@ -43,7 +43,9 @@ class SlackOutbox:
     def limits(self) -> Limits:
         return SLACK
 
-    async def post(self, to: Channel | Person, reply: Reply) -> MessageRef:
+    async def post(
+        self, to: Channel | Person, reply: Reply, *, key: str | None = None
+    ) -> MessageRef:
         # A user id as the channel posts in the bot's direct messages with that user.
         channel = to.channel_id if isinstance(to, Channel) else to.user_id
         sent: Any = await guarded(self._client.chat_postMessage(channel=channel, **message(reply)))

@@ -11,6 +11,7 @@ from typing import Literal
 
 from bot.core.content.catalog import Catalog
 from bot.core.course.library import ContentLibrary
+from bot.core.daily.poster import DailyPoster
 from bot.core.messages import Command, Reply
 from bot.core.parser import Parsed
 from bot.core.quiz.classroom import Classroom
@@ -31,6 +32,7 @@ class Context:
     practices: PracticeBook
     classroom: Classroom | None = None  # class sessions need the store; None without one
     store: Store | None = None
+    daily: DailyPoster | None = None  # daily posts need the store too
 
     @property
     def catalog(self) -> Catalog:

@@ -8,9 +8,14 @@ from typing import Literal
 
 from bot.core.content.catalog import NameIndex
 from bot.core.course.library import ContentLibrary
+from bot.core.zones import closest_zones
 
-Kind = Literal["quiz", "topic", "person", "term", "about"]
-KINDS: tuple[Kind, ...] = ("quiz", "topic", "person", "term", "about")
+Kind = Literal["quiz", "topic", "person", "term", "about", "zone"]
+KINDS: tuple[Kind, ...] = ("quiz", "topic", "person", "term", "about", "zone")
+COMMON_ZONES = (
+    "UTC", "Europe/London", "Europe/Oslo", "Europe/Berlin", "Europe/Moscow", "America/New_York",
+    "America/Chicago", "America/Los_Angeles", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,9 @@ def _named(library: ContentLibrary, kind: Kind) -> list[tuple[Suggestion, list[s
 def suggest(library: ContentLibrary, kind: Kind, typed: str, limit: int = 25) -> list[Suggestion]:
     """At most `limit` suggestions for what the user has typed so far, best first; with nothing
     typed, the first ones in the content's order."""
+    if kind == "zone":
+        zones = closest_zones(typed, limit) if typed.strip() else list(COMMON_ZONES)
+        return [Suggestion(z, z) for z in zones[:limit]]
     named = _named(library, kind)
     if not typed.strip():
         return [s for s, _ in named[:limit]]

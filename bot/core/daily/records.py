@@ -54,6 +54,7 @@ class Claimed:
 
     slots: list[Slot]
     missed: int
+    scanned: int = 0  # schedules looked at (a claim of `limit` of them means: claim again)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz, process
+from bot.core.zones import WhenError, closest_zones, parse_zone
+
+__all__ = ["WhenError", "closest_zones", "parse_zone"]  # one module for times and zones
 
 _TIME = re.compile(
     r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?",
@@ -23,10 +24,6 @@ _TIME = re.compile(
 )
 # The clocks never jump by more than a day (Samoa skipped 30 December 2011 whole).
 _LONGEST_GAP_MINUTES = 24 * 60 + 1
-
-
-class WhenError(ValueError):
-    """What is wrong with a time or a zone, in words a teacher can act on."""
 
 
 def parse_time(text: str) -> time:
@@ -48,61 +45,6 @@ def parse_time(text: str) -> time:
     if minute > 59:
         raise WhenError(f"“{text}”: minutes go from 00 to 59.")
     return time(hour, minute)
-
-
-@cache
-def _zones() -> dict[str, str]:
-    """Every IANA zone name, by its casefolded form."""
-    return {name.casefold(): name for name in available_timezones() if "/" in name or name == "UTC"}
-
-
-@cache
-def _cities() -> dict[str, list[str]]:
-    """Zones by their last part ('oslo' -> ['Europe/Oslo'], 'new york' -> ['America/New_York'])."""
-    found: dict[str, list[str]] = {}
-    for name in _zones().values():
-        city = name.rsplit("/", 1)[-1].replace("_", " ").casefold()
-        found.setdefault(city, []).append(name)
-    return found
-
-
-def closest_zones(text: str, limit: int = 3) -> list[str]:
-    """The zone names nearest to a misspelt one, best first."""
-    wanted = text.strip().replace(" ", "_").casefold()
-    names = _zones()
-    found = process.extract(wanted, list(names), scorer=fuzz.WRatio, limit=limit * 3)
-    # Ties are frequent (every "Europe/..." shares a prefix): plain similarity breaks them.
-    ranked = sorted(found, key=lambda m: (-m[1], -fuzz.ratio(wanted, m[0]), m[0]))
-    return [names[m[0]] for m in ranked[:limit] if m[1] >= 60]
-
-
-def parse_zone(text: str) -> str:
-    """The IANA name a teacher meant: exact in any case ('europe/oslo'), or a city alone
-    ('Oslo', 'New York'); anything else is refused with the closest names."""
-    wanted = text.strip()
-    if not wanted:
-        raise WhenError("Name a time zone, e.g. Europe/Oslo.")
-    names = _zones()
-    exact = names.get(wanted.replace(" ", "_").casefold())
-    if exact is None and wanted.casefold() in {"utc", "gmt", "z"}:
-        exact = "UTC"
-    if exact is None:
-        cities = _cities().get(wanted.replace("_", " ").casefold(), [])
-        if len(cities) == 1:
-            exact = cities[0]
-    if exact is not None:
-        try:
-            ZoneInfo(exact)
-        except ZoneInfoNotFoundError:  # listed but not loadable: treat as unknown
-            exact = None
-    if exact is not None:
-        return exact
-    guesses = closest_zones(wanted)
-    hint = f" Did you mean {' or '.join(guesses)}?" if guesses else ""
-    raise WhenError(
-        f"“{wanted}” is not a time zone I know.{hint} Time zones are IANA names such as "
-        "Europe/Oslo, America/New_York or Asia/Kolkata."
-    )
 
 
 def _exists(local: datetime) -> bool:

@@ -1,0 +1,1 @@
+"""Daily fact posts: schedules in local time, claimed once, posted through Delivery."""
