@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from bot.core.app import Lectern
 from bot.core.course.library import ContentLibrary
-from bot.core.daily.poster import DEFAULT_GRACE, DailyPoster
+from bot.core.daily.poster import DEFAULT_GRACE, POLL, DailyPoster
 from bot.core.daily.store_port import DailyStore
 from bot.core.delivery import Delivery, Sleep
 from bot.core.ports import Clock, Outbox
@@ -85,6 +85,7 @@ def assemble(
     sleep: Sleep = asyncio.sleep,
     window: float = DEFAULT_WINDOW,
     grace: timedelta = DEFAULT_GRACE,
+    daily_poll: timedelta = POLL,
 ) -> Bot:
     """Wire one process serving the platforms of `outboxes` (platform name -> its outbox)."""
     delivery = Delivery(outboxes, clock, sleep=sleep)
@@ -94,7 +95,13 @@ def assemble(
     )
     timers.add(classroom)
     daily = DailyPoster(
-        store, delivery, library, platforms=frozenset(outboxes), grace=grace, wake=timers.wake
+        store,
+        delivery,
+        library,
+        platforms=frozenset(outboxes),
+        grace=grace,
+        poll=daily_poll,
+        wake=timers.wake,
     )
     timers.add(daily)
     app = Lectern(

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from bot.core.delivery import Delivery
 from bot.core.fit import DISCORD
 from bot.core.messages import Channel, Limits, Person, Reply
-from bot.core.ports import MessageRef
+from bot.core.ports import MessageRef, PlaceGone
 from bot.core.quiz.classroom import Classroom
 from bot.core.quiz.store_port import Store
 from tests.conftest import NOON
@@ -69,13 +69,18 @@ class FakeOutbox:
         self.posted: list[tuple[str, Reply]] = []
         self.edits: list[tuple[str, Reply]] = []
         self.edit_times: list[tuple[str, datetime | None]] = []
+        self.keys: list[str | None] = []  # the idempotency key of each post
+        self.gone: set[str] = set()  # channels deleted: posting there raises PlaceGone
 
     async def post(
         self, to: Channel | Person, reply: Reply, *, key: str | None = None
     ) -> MessageRef:
+        if isinstance(to, Channel) and to.channel_id in self.gone:
+            raise PlaceGone("the channel was deleted")
         check_limits(reply, self.limits)
         where = to.channel_id if isinstance(to, Channel) else f"@{to.user_id}"
         self.posted.append((where, reply))
+        self.keys.append(key)
         return MessageRef(to, str(len(self.posted)))
 
     async def edit(self, ref: MessageRef, reply: Reply) -> None:
