@@ -55,6 +55,7 @@ def _seen(reply: Reply) -> Seen:
         reply.text,
         tuple((f.name, f.value) for f in reply.fields),
         tuple((c.label, c.value) for c in reply.choices),
+        footer="\n".join(c.render() for c in reply.citations),
     )
 
 
@@ -99,6 +100,7 @@ class _Common:
     async def advance(self, seconds: float) -> None:
         self.clock.advance(seconds)
         await self.bot.timers.tick(self.clock.now())
+        await self.bot.daily.drain()  # a daily post is handed to delivery from a task
         await self.bot.delivery.drain()
 
     def open_card(self) -> Card:
@@ -143,6 +145,7 @@ class ConsoleHarness(_Common):
             row["text"],
             tuple((f["name"], f["value"]) for f in row["fields"]),
             tuple((c["label"], c["value"]) for c in row["choices"]),
+            footer="\n".join(c["text"] for c in row.get("citations") or []),
         )
 
     async def send(self, user: str, text: str) -> list[Seen]:
@@ -276,6 +279,7 @@ class LiveHarness:
     async def advance(self, seconds: float) -> None:
         self.clock.advance(seconds)
         await self.bot.timers.tick(self.clock.now())
+        await self.bot.daily.drain()  # a daily post is handed to delivery from a task
         await self.bot.delivery.drain()
         self._sync()
 

@@ -182,3 +182,29 @@ async def test_mention_injection_pings_nobody(harness: Harness) -> None:
     await harness.advance(5)
     for seen in harness.channel():
         assert not LIVE_PING.search(seen.everything), seen.everything
+
+
+async def test_a_daily_fact_is_posted_in_the_channel_at_its_time(harness: Harness) -> None:
+    """The clock stands at 12:00 UTC: a fact of the day set for 12:01 comes a minute later, in
+    the channel, with its source and a button to read more on its topic."""
+    [set_] = await harness.send("tess", "/daily set 12:01 UTC")
+    assert set_.title == "Daily fact set" and "Every day at 12:01 UTC" in set_.text
+    assert harness.channel() == [], "setting it says nothing in the channel"
+    [refused] = await harness.send("sam", "/daily set 09:00 UTC")
+    assert refused.text == "Only a teacher can use /daily set."
+    await harness.advance(30)
+    assert harness.channel() == []
+    await harness.advance(30)
+    [post] = harness.channel()
+    assert post.title == "Fact of the day" and post.text
+    assert "—" in post.everything, "the citation: source — section"
+    assert not LIVE_PING.search(post.everything)
+    assert within_limits(harness, post)
+    [more] = await harness.click("sam", post, "More on")
+    assert more.title.startswith("Did you know?")
+    [status] = await harness.send("sam", "/daily status")
+    assert "Next post:" in status.text and "12:01 UTC" in status.text
+    [again] = await harness.send("tess", "/daily now")
+    assert "already been posted" in again.text
+    await harness.advance(3600)
+    assert [s.title for s in harness.channel()].count("Fact of the day") == 1
