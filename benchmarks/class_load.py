@@ -257,10 +257,10 @@ def _observe(bot: Bot, record: Record) -> None:
     driver ticks the class engine (instance attributes shadow the methods)."""
     delivery_post = bot.delivery.post
 
-    def post(to: Channel | Person, reply: Reply, *, key: str | None = None) -> Posted:
+    def post(to: Channel | Person, reply: Reply, **kwargs: Any) -> Posted:
         if isinstance(to, Channel) and _reveal_of_first(reply):
             record.engine.setdefault(to.channel_id, time.time())
-        return delivery_post(to, reply, key=key)
+        return delivery_post(to, reply, **kwargs)
 
     bot.delivery.post = post  # type: ignore[method-assign]
     classroom_tick = bot.classroom.tick

@@ -25,6 +25,8 @@ CALL_TIMEOUT = 30.0  # a platform call that hangs longer is given up, so its cha
 Sleep = Callable[[float], Awaitable[None]]
 # Told when a place cannot be written to any more (its channel deleted, access lost).
 GoneHandler = Callable[[Channel | Person, str], Coroutine[Any, Any, None]]
+# Run just before a post goes to the platform; False (or an error) and it is not sent.
+BeforeSend = Callable[[], Awaitable[bool]]
 
 
 class Posted:
@@ -37,6 +39,8 @@ class Posted:
         self.latest: Reply | None = None  # the newest edit not yet sent
         self.last_edit: float | None = None  # clock time (s) of the last edit sent
         self.pumping = False
+        self.before: BeforeSend | None = None
+        self.sent = False  # whether it went to the platform (False: held back by `before`)
 
 
 def _key(to: Channel | Person) -> tuple[str, str, str]:
@@ -71,10 +75,20 @@ class Delivery:
         queued for it is dropped."""
         self._gone_handlers.append(handler)
 
-    def post(self, to: Channel | Person, reply: Reply, *, key: str | None = None) -> Posted:
+    def post(
+        self,
+        to: Channel | Person,
+        reply: Reply,
+        *,
+        key: str | None = None,
+        before: BeforeSend | None = None,
+    ) -> Posted:
         """Queue `reply` for `to`; returns at once. `key` makes the post idempotent where the
-        platform allows (see `Outbox.post`); a reply split in parts gets one key per part."""
+        platform allows (see `Outbox.post`); a reply split in parts gets one key per part.
+        `before` runs when its turn comes, right before the platform is called (a daily post
+        records there that its send has begun)."""
         posted = Posted(to)
+        posted.before = before
         place = _key(to)
         queue = self._queues.get(place)
         if queue is None:  # no worker for this channel: start one, it ends when the queue does
@@ -133,7 +147,10 @@ class Delivery:
                 outbox = self._outboxes.get(posted.to.platform)
                 if outbox is None:
                     log.error("no outbox for platform %r", posted.to.platform)
+                elif not await self._ready(posted):
+                    log.warning("post to %s %s not sent: not cleared", posted.to.platform, key[2])
                 else:
+                    posted.sent = True
                     for n, part in enumerate(fit(reply, outbox.limits)):
                         part_key = nonce if nonce is None or n == 0 else f"{nonce[:22]}.{n}"
                         # The part with the choices (the last) is the one later edits change.
@@ -146,6 +163,16 @@ class Delivery:
             self._queues.pop(key, None)
             for posted, _, _ in queue:  # cancelled: let waiting edits give up
                 posted.done.set()
+
+    @staticmethod
+    async def _ready(posted: Posted) -> bool:
+        if posted.before is None:
+            return True
+        try:
+            return await posted.before()
+        except Exception:
+            log.exception("a post's check before sending failed; not sent")
+            return False
 
     async def _pump(self, posted: Posted) -> None:
         try:

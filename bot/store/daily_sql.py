@@ -31,6 +31,9 @@ from bot.store.tables import daily_posts, daily_schedules
 
 # A bot down for months records at most this many days as missed, not one row per day.
 MAX_MISSED_DAYS = 31
+# A claim still unresolved after this long belongs to a process that stopped mid-send (a live
+# one gives up on a platform call after 30 s).
+CLAIM_LEASE = timedelta(minutes=10)
 _TICK = timedelta(microseconds=1)
 
 
@@ -186,8 +189,17 @@ class DailySql:
                 .with_for_update(skip_locked=True)  # PostgreSQL; SQLite holds the write lock
             )
             schedules = [_schedule(row) for row in await connection.execute(query)]
+            await connection.execute(
+                sa.update(daily_posts)
+                .where(
+                    daily_posts.c.status == "sending",
+                    daily_posts.c.claimed_at < now - CLAIM_LEASE,
+                )
+                .values(status="interrupted")
+            )
+            taken_over, lapsed = await self._take_over(connection, now, grace, limit, worker)
             if not schedules:
-                return Claimed([], 0)
+                return Claimed(taken_over, lapsed, len(taken_over))
             log_rows: list[dict[str, Any]] = []
             wanted: dict[tuple[int, date], Slot] = {}
             moves: list[dict[str, Any]] = []
@@ -216,9 +228,67 @@ class DailySql:
             )
             slots = [wanted[(sid, day)] for sid, day, status in taken if status == "claimed"]
             slots.sort(key=lambda s: (s.due_at, s.schedule.id))
-            return Claimed(slots, sum(status == "missed" for _, _, status in taken), len(schedules))
+            missed = sum(status == "missed" for _, _, status in taken) + lapsed
+            return Claimed(taken_over + slots, missed, len(schedules) + len(taken_over))
 
         result: Claimed = await self._run(work)
+        return result
+
+    async def _take_over(
+        self, connection: AsyncConnection, now: datetime, grace: timedelta, limit: int, worker: str
+    ) -> tuple[list[Slot], int]:
+        """The claims whose process stopped before sending them: ours now, or missed if they
+        have become too old to post."""
+        query = (
+            sa.select(daily_posts, daily_schedules)
+            .join(daily_schedules, daily_schedules.c.id == daily_posts.c.schedule_id)
+            .where(
+                daily_posts.c.status == "claimed",
+                daily_posts.c.claimed_at < now - CLAIM_LEASE,
+            )
+            .order_by(daily_posts.c.claimed_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=daily_posts)
+        )
+        rows = list(await connection.execute(query))
+        slots: list[Slot] = []
+        lapsed = 0
+        for row in rows:
+            due = _utc(row.due_at)
+            assert due is not None
+            keep = bool(row.enabled) and now - due <= grace
+            where = (daily_posts.c.schedule_id == row.schedule_id) & (
+                daily_posts.c.local_date == row.local_date
+            )
+            if keep:
+                await connection.execute(
+                    sa.update(daily_posts)
+                    .where(where)
+                    .values(claimed_by=worker[:64], claimed_at=now)
+                )
+                slots.append(Slot(_schedule(row), row.local_date, due))  # no column names clash
+            else:
+                await connection.execute(
+                    sa.update(daily_posts).where(where).values(status="missed")
+                )
+                lapsed += 1
+        return slots, lapsed
+
+    async def begin_send(self, schedule_id: int, day: date, worker: str) -> bool:
+        async def work(connection: AsyncConnection) -> bool:
+            moved = await connection.execute(
+                sa.update(daily_posts)
+                .where(
+                    daily_posts.c.schedule_id == schedule_id,
+                    daily_posts.c.local_date == day,
+                    daily_posts.c.status == "claimed",
+                    daily_posts.c.claimed_by == worker[:64],
+                )
+                .values(status="sending")
+            )
+            return bool(moved.rowcount == 1)
+
+        result: bool = await self._run(work)
         return result
 
     async def claim_day(

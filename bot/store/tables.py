@@ -136,3 +136,10 @@ daily_posts = sa.Table(
     # claims it first (another process, a restart, /daily now) owns it.
     sa.PrimaryKeyConstraint("schedule_id", "local_date"),
 )
+# The claims not yet resolved, found without reading the whole log.
+sa.Index(
+    "ix_daily_posts_open_claims",
+    daily_posts.c.claimed_at,
+    sqlite_where=daily_posts.c.status == "claimed",
+    postgresql_where=daily_posts.c.status == "claimed",
+)

@@ -123,6 +123,7 @@ async def test_daily_now_takes_todays_post_and_the_scheduled_run_skips_today(
     early = MON_8 - timedelta(hours=2)
     slot = await store.claim_day(schedule.id, date(2026, 6, 1), early, "a")
     assert slot is not None and slot.day == date(2026, 6, 1)
+    await store.record_post(schedule.id, slot.day, "posted", fact_id="f1")
     assert await store.claim_day(schedule.id, date(2026, 6, 1), early, "b") is None
     assert await store.next_due(["test"]) == MON_8 + timedelta(days=1)
     assert (await store.claim_due(["test"], MON_8, GRACE, 10, "a")).slots == []
@@ -169,3 +170,47 @@ async def test_two_claimers_on_one_database_share_the_due_schedules_without_over
         await other.close()
     assert len(a) + len(b) == 300
     assert len(set(a) | set(b)) == 300, "no schedule claimed twice"
+
+
+async def test_an_unsent_claim_of_a_stopped_process_is_taken_over_after_the_lease(
+    store: SqlStore,
+) -> None:
+    schedule = await store.set_schedule(_new())
+    [slot] = (await store.claim_due(["test"], MON_8, GRACE, 10, "a")).slots  # ... "a" dies
+    assert (
+        await store.claim_due(["test"], MON_8 + timedelta(minutes=5), GRACE, 10, "b")
+    ).slots == []
+    later = await store.claim_due(["test"], MON_8 + timedelta(minutes=11), GRACE, 10, "b")
+    assert [(s.schedule.id, s.day) for s in later.slots] == [(schedule.id, slot.day)]
+    assert not await store.begin_send(schedule.id, slot.day, "a"), "a's claim is void"
+    assert await store.begin_send(schedule.id, slot.day, "b")
+    [log] = await store.posts(schedule.id)
+    assert log.status == "sending"
+
+
+async def test_a_post_left_mid_send_is_interrupted_and_never_sent_again(store: SqlStore) -> None:
+    schedule = await store.set_schedule(_new())
+    [slot] = (await store.claim_due(["test"], MON_8, GRACE, 10, "a")).slots
+    assert await store.begin_send(schedule.id, slot.day, "a")  # ... and "a" dies sending
+    later = await store.claim_due(["test"], MON_8 + timedelta(minutes=11), GRACE, 10, "b")
+    assert later.slots == []
+    [log] = await store.posts(schedule.id)
+    assert log.status == "interrupted"
+
+
+async def test_an_unsent_claim_too_old_to_post_is_missed(store: SqlStore) -> None:
+    schedule = await store.set_schedule(_new())
+    await store.claim_due(["test"], MON_8, GRACE, 10, "a")
+    later = await store.claim_due(["test"], MON_8 + GRACE + timedelta(minutes=1), GRACE, 10, "b")
+    assert later.slots == [] and later.missed == 1
+    [log] = await store.posts(schedule.id)
+    assert log.status == "missed"
+
+
+async def test_a_take_over_comes_with_the_new_claims_of_the_same_call(store: SqlStore) -> None:
+    first = await store.set_schedule(_new())
+    await store.claim_due(["test"], MON_8, GRACE, 10, "a")  # "a" dies with it unsent
+    second = await store.set_schedule(_new(Channel("test", "class-2"), at=time(8, 11)))
+    both = await store.claim_due(["test"], MON_8 + timedelta(minutes=11), GRACE, 10, "b")
+    assert sorted(s.schedule.id for s in both.slots) == [first.id, second.id]
+    assert both.scanned == 2

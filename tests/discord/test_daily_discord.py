@@ -1,5 +1,6 @@
-"""Daily posts on Discord: sent with a nonce of their own (channel and day, the same in every process and after a restart) that Discord enforces, so a retried send never posts
-twice; a deleted channel turns the schedule off."""
+"""Daily posts on Discord: sent with a nonce of their own (channel and day: the same in every
+process and after a restart) that Discord enforces, so a retried send never posts twice; a
+deleted channel turns the schedule off."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def _facts_of_the_day(harness: DiscordHarness) -> list[dict[str, object]]:
         m
         for m in harness.fake.messages.values()
         if m["channel_id"] == harness.place_id
-        and any(e.get("title") == "Fact of the day" for e in m["embeds"])  # type: ignore[union-attr]
+        and any(e.get("title") == "Fact of the day" for e in m["embeds"])
     ]
 
 

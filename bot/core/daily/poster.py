@@ -73,6 +73,7 @@ class DailyPoster:
         self._next: datetime | None = None
         self._checked: datetime | None = None  # None: look at once (catch-up on start)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._run: asyncio.Task[None] | None = None
         delivery.when_gone(self.place_gone)
 
     @property
@@ -88,7 +89,15 @@ class DailyPoster:
         return recheck if self._next is None else min(self._next, recheck)
 
     async def tick(self, now: datetime) -> None:
+        """Start a run in the background (a slow platform must not hold up the other timers);
+        a run still going is left to finish."""
         self._checked = now
+        if self._run is None or self._run.done():
+            self._run = asyncio.create_task(self._claim_and_post(now))
+
+    async def _claim_and_post(self, now: datetime) -> None:
+        """Claim a batch, post it, wait for it, and only then claim the next: a process that
+        stops mid-run leaves at most one batch in flight for the others to sort out."""
         try:
             while True:
                 claimed = await self._store.claim_due(
@@ -96,14 +105,22 @@ class DailyPoster:
                 )
                 if claimed.missed:
                     log.info("daily posts: %d missed while the bot was down", claimed.missed)
-                for slot in claimed.slots:
-                    self.send(slot)
+                sent = await asyncio.gather(
+                    *(self._send(slot) for slot in claimed.slots), return_exceptions=True
+                )
+                for slot, outcome in zip(claimed.slots, sent, strict=True):
+                    if isinstance(outcome, Exception):
+                        log.error("daily post %s failed", nonce(slot), exc_info=outcome)
                 if claimed.scanned < self._batch:
                     break
             self._next = await self._store.next_due(self._platforms)
         except StoreUnavailable as exc:
             log.warning("daily posts: the database is unavailable (%s); trying again soon", exc)
             self._checked = now - self._poll + RETRY_AFTER
+        except Exception:
+            log.exception("daily posts: a run failed; trying again soon")
+            self._checked = now - self._poll + RETRY_AFTER
+        self._wake()
 
     def changed(self, when: datetime | None) -> None:
         """A schedule of this process now falls due at `when`: look again then."""
@@ -131,11 +148,16 @@ class DailyPoster:
             return
         fact = self._library.catalog.facts[chosen.fact_id]
         reply = daily_reply(self._library, fact, schedule.topic)
-        posted = self._delivery.post(schedule.place, reply, key=nonce(slot))
+
+        async def still_ours() -> bool:
+            return await self._store.begin_send(schedule.id, slot.day, self.worker)
+
+        posted = self._delivery.post(schedule.place, reply, key=nonce(slot), before=still_ours)
         await posted.done.wait()
         if posted.ref is None:  # logged by Delivery; a gone channel also turns the schedule off
-            await self._record(slot, "failed", fact_id=chosen.fact_id)
-            return
+            if posted.sent:
+                await self._record(slot, "failed", fact_id=chosen.fact_id)
+            return  # not sent at all: the claim was taken over, or the database was down
         await self._record(
             slot,
             "posted",
@@ -178,9 +200,10 @@ class DailyPoster:
         )
 
     async def drain(self) -> None:
-        """Wait for the posts in flight (tests, and a clean shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        """Wait for the run and the posts in flight (tests, and a clean shutdown)."""
+        while self._tasks or (self._run is not None and not self._run.done()):
+            running = [*self._tasks, *([self._run] if self._run is not None else [])]
+            await asyncio.gather(*running, return_exceptions=True)
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)

@@ -8,10 +8,12 @@ from typing import Literal
 
 from bot.core.messages import Channel
 
-# claimed: taken by a process, being sent; posted: the platform took it; missed: fell due while
-# the bot was down, past the grace window; failed: the platform refused it; skipped: nothing to
-# post (the course has no facts on the topic).
-PostStatus = Literal["claimed", "posted", "missed", "failed", "skipped"]
+# claimed: taken by a process, not yet sent (if that process stops, another takes it over once
+# the claim's lease runs out); sending: handed to the platform; posted: the platform took it;
+# missed: fell due while the bot was down, past the grace window; failed: the platform refused
+# it; skipped: nothing to post (no facts on the topic); interrupted: its process stopped during
+# the send, so nobody knows whether it arrived, and it is not sent again (never twice).
+PostStatus = Literal["claimed", "sending", "posted", "missed", "failed", "skipped", "interrupted"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,13 @@ class DailyStore(Memo, Protocol):
     ) -> Claimed:
         """Claim up to `limit` schedules due at `now` and move each to its next run. A run that
         fell due more than `grace` ago is recorded as missed, not claimed; of several runs
-        within it only the latest is claimed."""
+        within it only the latest is claimed. Claims another process left unsent past their
+        lease are taken over; those it left mid-send are recorded as interrupted."""
+        ...
+
+    async def begin_send(self, schedule_id: int, day: date, worker: str) -> bool:
+        """Mark a claimed post as being sent, if `worker` still holds its claim; False means
+        it is not ours any more (taken over) and must not be sent."""
         ...
 
     async def claim_day(

@@ -64,9 +64,17 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("schedule_id", "local_date", name="pk_daily_posts"),
     )
+    op.create_index(
+        "ix_daily_posts_open_claims",
+        "daily_posts",
+        ["claimed_at"],
+        sqlite_where=sa.text("status = 'claimed'"),
+        postgresql_where=sa.text("status = 'claimed'"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_daily_posts_open_claims", table_name="daily_posts")
     op.drop_table("daily_posts")
     op.drop_index("ix_daily_schedules_due", table_name="daily_schedules")
     op.drop_table("daily_schedules")
