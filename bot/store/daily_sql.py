@@ -10,7 +10,7 @@ is the last word: a row already there means somebody owns that day's post.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.core.daily.records import (
     Claimed,
     NewSchedule,
+    Outcome,
     PostRecord,
     PostStatus,
     Schedule,
@@ -274,21 +275,23 @@ class DailySql:
                 lapsed += 1
         return slots, lapsed
 
-    async def begin_send(self, schedule_id: int, day: date, worker: str) -> bool:
-        async def work(connection: AsyncConnection) -> bool:
+    async def begin_sends(self, posts: Sequence[tuple[int, date]], worker: str) -> list[bool]:
+        async def work(connection: AsyncConnection) -> list[bool]:
+            key = sa.tuple_(daily_posts.c.schedule_id, daily_posts.c.local_date)
             moved = await connection.execute(
                 sa.update(daily_posts)
                 .where(
-                    daily_posts.c.schedule_id == schedule_id,
-                    daily_posts.c.local_date == day,
+                    key.in_(list(posts)),
                     daily_posts.c.status == "claimed",
                     daily_posts.c.claimed_by == worker[:64],
                 )
                 .values(status="sending")
+                .returning(daily_posts.c.schedule_id, daily_posts.c.local_date)
             )
-            return bool(moved.rowcount == 1)
+            ours = {(r.schedule_id, r.local_date) for r in moved}
+            return [post in ours for post in posts]
 
-        result: bool = await self._run(work)
+        result: list[bool] = await self._run(work)
         return result
 
     async def claim_day(
@@ -333,31 +336,46 @@ class DailySql:
         result: Slot | None = await self._run(work)
         return result
 
-    async def record_post(
-        self,
-        schedule_id: int,
-        day: date,
-        status: PostStatus,
-        *,
-        fact_id: str | None = None,
-        message_id: str | None = None,
-        cycle: int | None = None,
-        seen: tuple[str, ...] | None = None,
-    ) -> None:
+    async def record_posts(self, outcomes: Sequence[Outcome]) -> list[None]:
         async def work(connection: AsyncConnection) -> None:
             await connection.execute(
                 sa.update(daily_posts)
-                .where(daily_posts.c.schedule_id == schedule_id, daily_posts.c.local_date == day)
-                .values(status=status, fact_id=fact_id, message_id=message_id and message_id[:200])
+                .where(
+                    daily_posts.c.schedule_id == sa.bindparam("b_id"),
+                    daily_posts.c.local_date == sa.bindparam("b_day"),
+                )
+                .values(
+                    status=sa.bindparam("b_status"),
+                    fact_id=sa.bindparam("b_fact"),
+                    message_id=sa.bindparam("b_message"),
+                ),
+                [
+                    {
+                        "b_id": o.schedule_id,
+                        "b_day": o.day,
+                        "b_status": o.status,
+                        "b_fact": o.fact_id,
+                        "b_message": o.message_id and o.message_id[:200],
+                    }
+                    for o in outcomes
+                ],
             )
-            if cycle is not None and seen is not None:
+            cycles = [
+                {"b_id": o.schedule_id, "b_cycle": o.cycle, "b_seen": json.dumps(list(o.seen))}
+                for o in outcomes
+                if o.cycle is not None and o.seen is not None
+            ]
+            if cycles:
                 await connection.execute(
                     sa.update(daily_schedules)
-                    .where(daily_schedules.c.id == schedule_id)
-                    .values(cycle=cycle, seen=json.dumps(list(seen)))
+                    .where(daily_schedules.c.id == sa.bindparam("b_id"))
+                    .values(cycle=sa.bindparam("b_cycle"), seen=sa.bindparam("b_seen")),
+                    cycles,
                 )
 
-        await self._run(work)
+        if outcomes:
+            await self._run(work)
+        return [None] * len(outcomes)
 
     async def next_due(self, platforms: Collection[str]) -> datetime | None:
         async def work(connection: AsyncConnection) -> datetime | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.core.daily.records import NewSchedule
+from bot.core.daily.records import NewSchedule, Outcome
 from bot.core.daily.when import next_after
 from bot.core.messages import Channel
 from bot.store.sql_store import SqlStore
@@ -33,7 +33,9 @@ async def test_a_schedule_is_set_replaced_turned_off_and_set_again_with_its_cycl
     first = await store.set_schedule(_new())
     assert first.enabled and first.at == time(8, 0) and first.zone == OSLO
     assert first.next_run_at == MON_8 and first.place == ROOM
-    await store.record_post(first.id, date(2026, 6, 1), "posted", cycle=2, seen=("f1", "f2"))
+    await store.record_posts(
+        [Outcome(first.id, date(2026, 6, 1), "posted", cycle=2, seen=("f1", "f2"))]
+    )
     moved = await store.set_schedule(_new(at=time(9, 30), topic="isaf"))
     assert moved.id == first.id, "one schedule per channel"
     assert moved.at == time(9, 30) and moved.topic == "isaf"
@@ -62,7 +64,7 @@ async def test_a_due_schedule_is_claimed_once_and_moved_to_its_next_run(store: S
     assert await store.next_due(["test"]) == MON_8 + timedelta(days=1)
     [log] = await store.posts(schedule.id)
     assert (log.day, log.status) == (date(2026, 6, 1), "claimed")
-    await store.record_post(schedule.id, log.day, "posted", fact_id="f9", message_id="m1")
+    await store.record_posts([Outcome(schedule.id, log.day, "posted", "f9", "m1")])
     [log] = await store.posts(schedule.id)
     assert (log.status, log.fact_id) == ("posted", "f9")
 
@@ -123,7 +125,7 @@ async def test_daily_now_takes_todays_post_and_the_scheduled_run_skips_today(
     early = MON_8 - timedelta(hours=2)
     slot = await store.claim_day(schedule.id, date(2026, 6, 1), early, "a")
     assert slot is not None and slot.day == date(2026, 6, 1)
-    await store.record_post(schedule.id, slot.day, "posted", fact_id="f1")
+    await store.record_posts([Outcome(schedule.id, slot.day, "posted", "f1")])
     assert await store.claim_day(schedule.id, date(2026, 6, 1), early, "b") is None
     assert await store.next_due(["test"]) == MON_8 + timedelta(days=1)
     assert (await store.claim_due(["test"], MON_8, GRACE, 10, "a")).slots == []
@@ -182,8 +184,8 @@ async def test_an_unsent_claim_of_a_stopped_process_is_taken_over_after_the_leas
     ).slots == []
     later = await store.claim_due(["test"], MON_8 + timedelta(minutes=11), GRACE, 10, "b")
     assert [(s.schedule.id, s.day) for s in later.slots] == [(schedule.id, slot.day)]
-    assert not await store.begin_send(schedule.id, slot.day, "a"), "a's claim is void"
-    assert await store.begin_send(schedule.id, slot.day, "b")
+    assert await store.begin_sends([(schedule.id, slot.day)], "a") == [False], "a's is void"
+    assert await store.begin_sends([(schedule.id, slot.day)], "b") == [True]
     [log] = await store.posts(schedule.id)
     assert log.status == "sending"
 
@@ -191,7 +193,7 @@ async def test_an_unsent_claim_of_a_stopped_process_is_taken_over_after_the_leas
 async def test_a_post_left_mid_send_is_interrupted_and_never_sent_again(store: SqlStore) -> None:
     schedule = await store.set_schedule(_new())
     [slot] = (await store.claim_due(["test"], MON_8, GRACE, 10, "a")).slots
-    assert await store.begin_send(schedule.id, slot.day, "a")  # ... and "a" dies sending
+    assert await store.begin_sends([(schedule.id, slot.day)], "a") == [True]  # "a" dies sending
     later = await store.claim_due(["test"], MON_8 + timedelta(minutes=11), GRACE, 10, "b")
     assert later.slots == []
     [log] = await store.posts(schedule.id)
@@ -214,3 +216,20 @@ async def test_a_take_over_comes_with_the_new_claims_of_the_same_call(store: Sql
     both = await store.claim_due(["test"], MON_8 + timedelta(minutes=11), GRACE, 10, "b")
     assert sorted(s.schedule.id for s in both.slots) == [first.id, second.id]
     assert both.scanned == 2
+
+
+async def test_a_batch_of_checks_and_outcomes_is_one_call_each(store: SqlStore) -> None:
+    for n in range(3):
+        await store.set_schedule(_new(Channel("test", f"c{n}")))
+    slots = (await store.claim_due(["test"], MON_8, GRACE, 10, "a")).slots
+    keys = [(s.schedule.id, s.day) for s in slots]
+    assert await store.begin_sends([*keys, (99, date(2026, 6, 1))], "a") == [True] * 3 + [False]
+    assert await store.begin_sends(keys, "a") == [False] * 3, "already being sent"
+    await store.record_posts(
+        [Outcome(sid, day, "posted", f"f{sid}", cycle=0, seen=(f"f{sid}",)) for sid, day in keys]
+    )
+    for sid, _ in keys:
+        [log] = await store.posts(sid)
+        assert (log.status, log.fact_id) == ("posted", f"f{sid}")
+    schedule = await store.schedule_in(Channel("test", "c0"))
+    assert schedule is not None and schedule.seen == (f"f{schedule.id}",)

@@ -1,6 +1,7 @@
 """One bot process's daily poster, for the tests and benchmarks that run several at once:
 
     python -m tests.daily.claim_worker DATABASE_URL OUT_FILE NOW_ISO [--post-ms N] [--batch N]
+        [--wait]
 
 It opens the database, claims and posts everything due at NOW through an outbox that appends
 "<channel> <key>" to OUT_FILE (flushed per post, so that a killed process leaves an exact
@@ -12,6 +13,7 @@ import argparse
 import asyncio
 import logging
 import os
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -61,6 +63,8 @@ async def main(args: argparse.Namespace) -> None:
         delivery = Delivery({"test": outbox}, clock)
         poster = DailyPoster(store, delivery, library, platforms={"test"}, batch=args.batch)
         print("ready", flush=True)
+        if args.wait:  # several workers start together when told
+            await asyncio.to_thread(sys.stdin.readline)
         started = time.perf_counter()
         await poster.tick(clock.now())
         await poster.drain()
@@ -76,4 +80,5 @@ if __name__ == "__main__":
     parser.add_argument("now")
     parser.add_argument("--post-ms", type=float, default=0.0)
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--wait", action="store_true", help="start on a line from stdin")
     asyncio.run(main(parser.parse_args()))

@@ -18,9 +18,10 @@ from collections.abc import Callable, Collection, Coroutine
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.core.batching import Batcher
 from bot.core.course.library import ContentLibrary
 from bot.core.daily.cycle import pick
-from bot.core.daily.records import PostStatus, Schedule, Slot
+from bot.core.daily.records import Outcome, PostStatus, Schedule, Slot
 from bot.core.daily.render import daily_reply
 from bot.core.daily.store_port import DailyStore
 from bot.core.daily.when import local_day, shown_local
@@ -74,6 +75,11 @@ class DailyPoster:
         self._checked: datetime | None = None  # None: look at once (catch-up on start)
         self._tasks: set[asyncio.Task[None]] = set()
         self._run: asyncio.Task[None] | None = None
+        # A batch's posts start and end together: their checks and outcomes share commits.
+        self._begins: Batcher[tuple[int, date], bool] = Batcher(
+            lambda posts: store.begin_sends(posts, self.worker)
+        )
+        self._outcomes: Batcher[Outcome, None] = Batcher(store.record_posts)
         delivery.when_gone(self.place_gone)
 
     @property
@@ -150,7 +156,7 @@ class DailyPoster:
         reply = daily_reply(self._library, fact, schedule.topic)
 
         async def still_ours() -> bool:
-            return await self._store.begin_send(schedule.id, slot.day, self.worker)
+            return await self._begins.submit((schedule.id, slot.day))
 
         posted = self._delivery.post(schedule.place, reply, key=nonce(slot), before=still_ours)
         await posted.done.wait()
@@ -169,7 +175,7 @@ class DailyPoster:
 
     async def _record(self, slot: Slot, status: PostStatus, **outcome: Any) -> None:
         try:
-            await self._store.record_post(slot.schedule.id, slot.day, status, **outcome)
+            await self._outcomes.submit(Outcome(slot.schedule.id, slot.day, status, **outcome))
         except StoreUnavailable as exc:  # the post is out; only its log line is late
             log.warning("daily post outcome not recorded (%s): %s", exc, status)
 

@@ -66,3 +66,16 @@ class PostRecord:
     status: PostStatus
     fact_id: str | None
     at: datetime  # when it was claimed or recorded
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a claimed post went; `cycle` and `seen` (when posted) are the schedule's new cycle."""
+
+    schedule_id: int
+    day: date
+    status: PostStatus
+    fact_id: str | None = None
+    message_id: str | None = None
+    cycle: int | None = None
+    seen: tuple[str, ...] | None = None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from bot.core.daily.records import Claimed, NewSchedule, PostRecord, PostStatus, Schedule, Slot
+from bot.core.daily.records import Claimed, NewSchedule, Outcome, PostRecord, Schedule, Slot
 from bot.core.messages import Channel
 from bot.core.ports import Memo
 
@@ -39,9 +39,9 @@ class DailyStore(Memo, Protocol):
         lease are taken over; those it left mid-send are recorded as interrupted."""
         ...
 
-    async def begin_send(self, schedule_id: int, day: date, worker: str) -> bool:
-        """Mark a claimed post as being sent, if `worker` still holds its claim; False means
-        it is not ours any more (taken over) and must not be sent."""
+    async def begin_sends(self, posts: Sequence[tuple[int, date]], worker: str) -> list[bool]:
+        """Mark claimed posts (schedule id, local day) as being sent, each only if `worker`
+        still holds its claim; False means it is not ours any more and must not be sent."""
         ...
 
     async def claim_day(
@@ -51,18 +51,8 @@ class DailyStore(Memo, Protocol):
         already claimed. A scheduled run later that day then finds it taken."""
         ...
 
-    async def record_post(
-        self,
-        schedule_id: int,
-        day: date,
-        status: PostStatus,
-        *,
-        fact_id: str | None = None,
-        message_id: str | None = None,
-        cycle: int | None = None,
-        seen: tuple[str, ...] | None = None,
-    ) -> None:
-        """The outcome of a claimed post; `cycle` and `seen` are the schedule's new fact cycle."""
+    async def record_posts(self, outcomes: Sequence[Outcome]) -> list[None]:
+        """How claimed posts went, in one transaction."""
         ...
 
     async def next_due(self, platforms: Collection[str]) -> datetime | None:

@@ -48,7 +48,9 @@ def parse_time(text: str) -> time:
 
 
 def _exists(local: datetime) -> bool:
-    """Whether a naive-zoned wall time really happens (round-trips through UTC unchanged)."""
+    """Whether a zoned wall time really happens (round-trips through UTC unchanged)."""
+    if local.utcoffset() == local.replace(fold=1).utcoffset():
+        return True  # the usual case: no change of offset at this wall time
     back = local.astimezone(UTC).astimezone(local.tzinfo)
     return back.replace(tzinfo=None) == local.replace(tzinfo=None)
 
