@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from bot.core.zones import WhenError, closest_zones, parse_zone
@@ -47,6 +48,13 @@ def parse_time(text: str) -> time:
     return time(hour, minute)
 
 
+@cache
+def zone_info(name: str) -> ZoneInfo:
+    """ZoneInfo keeps only the 8 zones used last; a bot serving classes in many zones would
+    read the zone files again and again (over half the cost of computing next runs)."""
+    return ZoneInfo(name)
+
+
 def _exists(local: datetime) -> bool:
     """Whether a zoned wall time really happens (round-trips through UTC unchanged)."""
     if local.utcoffset() == local.replace(fold=1).utcoffset():
@@ -57,7 +65,7 @@ def _exists(local: datetime) -> bool:
 
 def occurrence(day: date, at: time, zone: str) -> datetime:
     """When wall time `at` happens on `day` in `zone`, in UTC (DST rules in the module doc)."""
-    tz = ZoneInfo(zone)
+    tz = zone_info(zone)
     local = datetime.combine(day, at, tzinfo=tz)  # fold=0: the first of an ambiguous pair
     if not _exists(local):
         for _ in range(_LONGEST_GAP_MINUTES):
@@ -77,7 +85,7 @@ class Occurrence:
 
 def next_after(after: datetime, at: time, zone: str) -> Occurrence:
     """The first occurrence of wall time `at` in `zone` strictly after `after` (aware)."""
-    day = after.astimezone(ZoneInfo(zone)).date() - timedelta(days=1)
+    day = after.astimezone(zone_info(zone)).date() - timedelta(days=1)
     while True:
         moment = occurrence(day, at, zone)
         if moment > after:
@@ -86,12 +94,12 @@ def next_after(after: datetime, at: time, zone: str) -> Occurrence:
 
 
 def local_day(moment: datetime, zone: str) -> date:
-    return moment.astimezone(ZoneInfo(zone)).date()
+    return moment.astimezone(zone_info(zone)).date()
 
 
 def shown_local(moment: datetime, zone: str) -> str:
     """'Tue 3 Mar, 08:00 Europe/Oslo (07:00 UTC)'."""
-    local = moment.astimezone(ZoneInfo(zone))
+    local = moment.astimezone(zone_info(zone))
     utc = moment.astimezone(UTC)
     where = "" if zone == "UTC" else f" ({utc:%H:%M} UTC)"
     return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {zone}{where}"
