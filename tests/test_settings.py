@@ -3,8 +3,11 @@ reaches a log line, wherever it sits in a URL."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from bot.settings import Settings
 from bot.store.engine import shown
 from tests.conftest import run_lectern
 from tests.engines import POSTGRES
@@ -24,6 +27,8 @@ from tests.engines import POSTGRES
         ("LECTERN_ADAPTERS", "discord", "LECTERN_DISCORD_TOKEN: the discord adapter needs"),
         ("LECTERN_DISCORD_GUILD", "my server", "LECTERN_DISCORD_GUILD: Input should be a valid"),
         ("LECTERN_SEED", "abc", "LECTERN_SEED: Input should be a valid integer"),
+        ("LECTERN_DAILY_GRACE", "a while", "LECTERN_DAILY_GRACE='a while': write a duration"),
+        ("LECTERN_DAILY_GRACE", "6 months", "write a duration such as 6h, 90m or 0"),
     ],
 )
 def test_a_bad_setting_is_one_clear_line_and_exit_2(
@@ -35,6 +40,20 @@ def test_a_bad_setting_is_one_clear_line_and_exit_2(
     assert len(lines) == 1 and lines[0].startswith("lectern: "), result.stderr
     assert expected in lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "seconds"),
+    [("6h", 21600), ("90m", 5400), ("1.5 hours", 5400), ("45 min", 2700), ("3600", 3600),
+     ("0", 0), ("2d", 172800), ("30s", 30)],
+)  # fmt: skip
+def test_the_grace_window_reads_as_teachers_write_durations(typed: str, seconds: int) -> None:
+    grace = Settings(daily_grace=typed).grace
+    assert grace is not None and grace.total_seconds() == seconds
+
+
+def test_the_grace_window_defaults_to_six_hours() -> None:
+    assert Settings().grace == timedelta(hours=6)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.core.course.library import ContentLibrary
+from bot.core.messages import Channel
 from tests.adapters.slack_harness import SlackHarness, seen_of
 from tests.conftest import CONTENT, FIXTURES, ROOT, right_answer
 
@@ -203,3 +204,21 @@ async def test_a_hanging_slack_never_holds_up_an_ack(slack: SlackHarness) -> Non
     gate.set()
     await slack.until_answered(start["trigger_id"])
     assert len([c for c in fake.called("chat.postMessage") if c.ok]) == 1
+
+
+async def test_a_daily_fact_in_a_channel_the_bot_was_removed_from_stops_and_tells_the_teacher(
+    http: SlackHarness,
+) -> None:
+    fake = http.fake
+    [set_] = await http.send("tess", "/daily set 12:01 UTC")
+    assert set_.title == "Daily fact set"
+    fake.fail_channel(fake.channel_id, "not_in_channel")
+    await http.advance(60)
+    schedule = await http.bot.store.schedule_in(Channel("slack", fake.channel_id))
+    assert schedule is not None and not schedule.enabled
+    assert "invite it with /invite @Lectern" in (schedule.disabled_reason or "")
+    [notice] = [c for c in fake.called("chat.postMessage") if c.payload["channel"].startswith("U")]
+    assert "Daily fact stopped" in notice.payload["text"]
+    await http.advance(86400)
+    tries = [c for c in fake.called("chat.postMessage") if c.payload["channel"] == fake.channel_id]
+    assert len(tries) == 1, "no retry loop"

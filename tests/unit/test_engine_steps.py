@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from itertools import pairwise
 
@@ -260,6 +260,32 @@ async def test_delivery_writes_to_one_person_and_edits_after_the_post() -> None:
     assert outbox.posted == [("@ann", Reply(text="Your review is due."))]
     assert [r.text for _, r in outbox.edits] == ["Your review is done."]
     assert note.ref is not None and note.ref.place == Person("test", "ann")
+
+
+async def test_delivery_asks_before_sending_and_keys_each_part() -> None:
+    outbox = FakeOutbox()
+    delivery = Delivery({"test": outbox}, FakeClock())
+    asked: list[str] = []
+
+    def check(name: str, answer: bool) -> Callable[[], Awaitable[bool]]:
+        async def before() -> bool:
+            asked.append(name)
+            return answer
+
+        return before
+
+    place = Channel("test", "c")
+    held = delivery.post(place, Reply(text="not ours"), key="k0", before=check("held", False))
+    long = "\n\n".join(f"Paragraph {n}. " + "word " * 300 for n in range(6))
+    sent = delivery.post(place, Reply(text=long), key="day-1", before=check("sent", True))
+    await delivery.drain()
+    assert asked == ["held", "sent"], "checked in turn, just before each send"
+    assert not held.sent and held.ref is None
+    assert sent.sent and sent.ref is not None
+    assert len(outbox.posted) > 1 and outbox.posted[0][1].text.startswith("Paragraph 0")
+    assert outbox.keys[0] == "day-1" and outbox.keys[1:] == [
+        f"day-1.{n}" for n in range(1, len(outbox.keys))
+    ]
 
 
 async def test_a_timer_during_a_slow_start_does_not_close_question_1(
