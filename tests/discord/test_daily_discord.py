@@ -4,27 +4,9 @@ deleted channel turns the schedule off."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from bot.core.course.library import ContentLibrary
 from bot.core.messages import Channel
 from tests.adapters.discord_harness import DiscordHarness
-from tests.conftest import CONTENT, FIXTURES, ROOT
 from tests.discord.fake import Call
-
-
-@pytest.fixture(scope="module")
-def library() -> ContentLibrary:
-    return ContentLibrary([CONTENT], root=ROOT, quiz_paths=[FIXTURES / "quizzes-good"])
-
-
-@pytest.fixture
-async def discord_bot(library: ContentLibrary) -> AsyncIterator[DiscordHarness]:
-    harness = await DiscordHarness.open(library)
-    yield harness
-    await harness.close()
 
 
 def _daily_sends(call: Call) -> bool:

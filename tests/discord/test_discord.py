@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -13,20 +12,8 @@ import pytest
 from bot.adapters.discord import client as client_module
 from bot.core.course.library import ContentLibrary
 from tests.adapters.discord_harness import EPHEMERAL, DiscordHarness, seen_of
-from tests.conftest import CONTENT, FIXTURES, ROOT, right_answer
+from tests.conftest import right_answer
 from tests.discord.fake import Call, FakeDiscord
-
-
-@pytest.fixture(scope="module")
-def library() -> ContentLibrary:
-    return ContentLibrary([CONTENT], root=ROOT, quiz_paths=[FIXTURES / "quizzes-good"])
-
-
-@pytest.fixture
-async def discord_bot(library: ContentLibrary) -> AsyncIterator[DiscordHarness]:
-    harness = await DiscordHarness.open(library)
-    yield harness
-    await harness.close()
 
 
 def _slow(harness: DiscordHarness, monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
