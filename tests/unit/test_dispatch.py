@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from bot.core.app import Lectern
 from bot.core.course.library import ContentLibrary
+from bot.core.daily.poster import DailyPoster
 from bot.core.fit import DISCORD, SLACK
 from bot.core.messages import Actor, Channel, Command, Reply
 from bot.store.sql_store import SqlStore
@@ -161,8 +162,9 @@ def class_app() -> Iterator[tuple[asyncio.Runner, Lectern, FakeOutbox]]:
     database = Path(tempfile.mkdtemp(prefix="lectern-hostile-")) / "lectern.db"
     store = runner.run(SqlStore.open(f"sqlite+aiosqlite:///{database}"))
     outbox = FakeOutbox()
-    room, _ = build_room(store, outbox)
-    app = Lectern(library, rng=random.Random(5), classroom=room, store=store)
+    room, delivery = build_room(store, outbox)
+    daily = DailyPoster(store, delivery, library, platforms={"test"})
+    app = Lectern(library, rng=random.Random(5), classroom=room, store=store, daily=daily)
     yield runner, app, outbox
     runner.run(store.close())
     runner.close()
@@ -170,7 +172,14 @@ def class_app() -> Iterator[tuple[asyncio.Runner, Lectern, FakeOutbox]]:
 
 def _commands(app: Lectern) -> list[str]:
     names = [f"/{s.name}" for spec in app.registry.all() for s in (spec, *spec.subcommands)]
-    return [*names, "/quiz start sample", "/practice sample", "/leaderboard period:week"]
+    return [
+        *names,
+        "/quiz start sample",
+        "/practice sample",
+        "/leaderboard period:week",
+        "/daily set 08:00",
+        "/daily set 08:00 UTC topic:",
+    ]
 
 
 @settings(
@@ -188,6 +197,8 @@ def test_no_reply_or_post_pings_anyone(
     replies = runner.run(app.dispatch(Command(who, CLASS, text, NOON)))
     assert replies, text
     posted, edited = len(outbox.posted), len(outbox.edits)
+    assert app.daily is not None
+    runner.run(app.daily.drain())  # a fact of the day that /daily now posted
     runner.run(app.classroom.delivery.drain())  # type: ignore[union-attr]
     engine_said = [r for _, r in outbox.posted[posted:]] + [r for _, r in outbox.edits[edited:]]
     for reply in [*replies, *engine_said]:
