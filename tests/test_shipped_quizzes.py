@@ -11,9 +11,9 @@ import pytest
 
 from bot.core.app import Lectern
 from bot.core.course.library import ContentLibrary
-from bot.core.quiz.deck import deal
+from bot.core.quiz.deck import Card, deal
 from bot.core.quiz.material import eligible_quotes
-from bot.core.quiz.models import ChoiceQuestion, Quiz, WhoSaidQuestion
+from bot.core.quiz.models import ChoiceQuestion, Quiz, ShortQuestion, WhoSaidQuestion
 from bot.core.text import fold
 from tests.conftest import ask, right_answer, run_lectern
 from tests.test_shipped_content import _source_text, needs_sources
@@ -136,3 +136,67 @@ def test_generated_questions_do_not_repeat_written_ones(
                 for quote in eligible_quotes(entry, catalog):
                     opening = fold(quote.text)[:40]
                     assert not any(opening in p for p in prompts), (quiz.id, quote.id)
+
+
+def _card(shipped_library: ContentLibrary, quiz: str, question: str) -> Card:
+    found = shipped_library.quizzes[quiz]
+    cards = deal(found, shipped_library.catalog, random.Random(1), count=found.size)
+    return next(c for c in cards if c.key == question)
+
+
+@pytest.mark.parametrize(
+    ("quiz", "question", "right", "wrong"),
+    [
+        (
+            "nrc-afghanistan",
+            "ulyanovsk-hub",
+            ["Ulyanovsk", "Ulyanovsk airport", "Ulyanovsk International", "Ulyanovsk Vostochny",
+             "ulyanovsk international airport"],
+            ["Moscow", "Novosibirsk airport", "Vnukovo"],
+        ),
+        (
+            "csto-cooperation-motives",
+            "ivanov-drug-aggression",
+            ["Ivanov", "S. Ivanov", "S Ivanov", "Sergei Ivanov", "Sergey Borisovich Ivanov",
+             "S.B. Ivanov"],
+            ["A. Ivanov", "Lavrov", "Igor Ivanov"],
+        ),
+        (
+            "nrc-afghanistan",
+            "rogozin-warheads",
+            ["Rogozin", "D. Rogozin", "Dmitri Rogozin", "Ambassador Rogozin"],
+            ["A. Rogozin", "Grushko"],
+        ),
+        (
+            "csto-history-structure",
+            "kanal-operation",
+            ["Kanal", "Operation Channel", "Canal", "Channel", "Operation Kanal"],
+            ["Kabul", "Operation Enduring Freedom"],
+        ),
+    ],
+)  # fmt: skip
+def test_short_answers_accept_every_right_form_and_refuse_wrong_ones(
+    shipped_library: ContentLibrary, quiz: str, question: str, right: list[str], wrong: list[str]
+) -> None:
+    card = _card(shipped_library, quiz, question)
+    for typed in right:
+        assert card.check(typed).correct, typed
+    for typed in wrong:
+        assert not card.check(typed).correct, typed
+
+
+def test_a_short_answer_naming_a_person_says_who_so_that_every_name_form_counts(
+    quizzes: dict[str, Quiz], shipped_library: ContentLibrary
+) -> None:
+    """An answer key that lists a person's name by hand would refuse "S. Ivanov"."""
+    people = shipped_library.catalog.people.values()
+    names = {fold(n): p.id for p in people if p.kind == "person" for n in (p.name, *p.aliases)}
+    missing = [
+        f"{quiz.id}/{q.id}: person: {names[fold(a)]}"
+        for quiz in quizzes.values()
+        for q in quiz.authored
+        if isinstance(q, ShortQuestion) and q.person is None
+        for a in q.answers
+        if fold(a) in names
+    ]
+    assert missing == []

@@ -71,6 +71,11 @@ def _check_references(
             found = cite_problem(question.cite, catalog.sources)
             if found is not None:
                 problems.append(where.problem((*path, "cite", found[1]), found[0]))
+            person = getattr(question, "person", None)
+            if person is not None and person not in catalog.people:
+                problems.append(
+                    where.problem((*path, "person"), _unknown("person", person, catalog.people))
+                )
         elif isinstance(question, WhoSaidQuestion):
             problems.extend(_check_whosaid(question, path, where, catalog))
         elif isinstance(question, WhenQuestion):

@@ -12,7 +12,7 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
-_ARTICLES = ("the ", "a ", "an ")
+_ARTICLE = re.compile(r"(?:the|a|an)\s+")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
 FUZZY_MIN_LENGTH = 4  # answers of 3 characters or fewer must match exactly
@@ -29,11 +29,11 @@ def normalize(text: str) -> str:
     """NFKC, case-folded, accents and punctuation stripped, leading article dropped."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
-    for article in _ARTICLES:
-        if text.startswith(article) and len(text) > len(article):
-            return text[len(article) :]
-    return text
+    # Before punctuation goes: "A. Ivanov" starts with an initial, not with the article "a".
+    article = _ARTICLE.match(text.strip())
+    if article is not None and len(text.strip()) > article.end():
+        text = text.strip()[article.end() :]
+    return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
 
 
 def parse_number(text: str) -> float | None:
@@ -64,9 +64,18 @@ def matches_text(typed: str, accepted: list[str] | tuple[str, ...], threshold: i
         if answer == wanted:
             return True
         long_enough = min(len(wanted), len(answer)) >= FUZZY_MIN_LENGTH
-        if long_enough and fuzz.ratio(answer, wanted) >= threshold:
+        if (
+            long_enough
+            and fuzz.ratio(answer, wanted) >= threshold
+            and _same_initials(answer, wanted)
+        ):
             return True
     return False
+
+
+def _same_initials(answer: str, wanted: str) -> bool:
+    """A typo may slip into a word, never into an initial: "A Rogozin" is not "D Rogozin"."""
+    return [w for w in answer.split() if len(w) == 1] == [w for w in wanted.split() if len(w) == 1]
 
 
 def matches_number(typed: str, answer: float, tolerance: float) -> bool | None:

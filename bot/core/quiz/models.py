@@ -73,6 +73,11 @@ class ShortQuestion(_Authored):
 
     type: Literal["short"]
     answers: list[Line] = Field(min_length=1, description="Accepted answers; the first is shown.")
+    person: Slug | None = Field(
+        default=None,
+        description="The person (people.yaml id) the answer names: their full name, surname, "
+        "initials with surname and aliases are accepted as well.",
+    )
     fuzzy: int = Field(
         default=88,
         ge=50,
