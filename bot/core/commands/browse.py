@@ -8,7 +8,9 @@ from bot.core.messages import Choice, Reply
 from bot.core.parser import Parsed
 from bot.core.text import shorten
 
-FACT_MATCH_SCORE = 45.0
+# Chosen on benchmarks/search_devset.yaml (python -m benchmarks.fact_search --sweep).
+CONFIDENT_SCORE = 60.0  # the top fact is shown as the answer
+RELATED_SCORE = 45.0  # below this, a fact is not related enough to show
 TOPIC_MATCH_SCORE = 80.0
 
 
@@ -48,26 +50,46 @@ async def fact(ctx: Context, args: Parsed) -> list[Reply]:
 
 
 def _search(ctx: Context, query: str) -> list[Reply]:
+    """The fact that answers a question, when the evidence is strong; the closest facts, when
+    it is weaker; and only when nothing is related, a way on (thresholds: the dev set's)."""
     if not query:
         return [ctx.spec.usage_reply("Tell me what to search for.")]
     catalog = ctx.catalog
-    hits = [h for h in catalog.search_facts(query, limit=3) if h.score >= FACT_MATCH_SCORE]
+    hits = [h for h in catalog.search_facts_by_meaning(query, limit=3) if h.score >= RELATED_SCORE]
+    asked = shorten(query, 60)
     if not hits:
+        terms = catalog.term_names.match(query, limit=2, cutoff=90.0)
+        choices = [
+            Choice(f"/define {catalog.terms[m.key].term}", f"/define {catalog.terms[m.key].term}")
+            for m in terms
+        ]
         return [
             Reply(
-                text=(
-                    f"No fact in the course matches “{shorten(query, 80)}”. "
-                    "Try other words, or /topics to browse."
-                ),
+                text=f"No fact in the course answers “{shorten(query, 80)}”. Try other words, "
+                "/topics to browse, or /define for a term.",
                 title="Fact search",
                 ephemeral=True,
+                choices=tuple(choices),
+            )
+        ]
+    if hits[0].score >= CONFIDENT_SCORE:
+        best, *rest = hits
+        also = [h for h in rest if h.score >= RELATED_SCORE]
+        text = best.item.text
+        if also:
+            text += "\n\nRelated:\n" + "\n".join(f"• {h.item.text}" for h in also)
+        return [
+            Reply(
+                text=text,
+                title=f"From the course: “{asked}”",
+                citations=tuple(catalog.citation(h.item.cite) for h in [best, *also]),
             )
         ]
     lines = [f"{n}. {h.item.text}" for n, h in enumerate(hits, start=1)]
     return [
         Reply(
-            text="\n".join(lines),
-            title=f"Facts matching “{shorten(query, 60)}”",
+            text="No fact answers this for sure; the closest:\n" + "\n".join(lines),
+            title=f"Closest facts to “{asked}”",
             citations=tuple(catalog.citation(h.item.cite) for h in hits),
         )
     ]

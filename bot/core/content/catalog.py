@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.content.models import Cite, Event, Fact, Person, Quote, Source, Term, Topic
 from bot.core.content.search import Hit, SearchIndex
+from bot.core.content.vocabulary import ACTORS, Vocabulary
 from bot.core.messages import Citation
 from bot.core.text import fold
 
@@ -71,6 +72,10 @@ class Catalog:
     def __post_init__(self) -> None:
         self.quote_index = SearchIndex(list(self.quotes.values()), lambda q: q.text)
         self.fact_index = SearchIndex(list(self.facts.values()), self._describe_fact)
+        self.vocabulary = Vocabulary(self._vocabulary())
+        self.fact_meaning_index = SearchIndex(
+            list(self.facts.values()), lambda f: self.vocabulary.analyse(self._describe_fact(f))
+        )
         self.people_names = NameIndex(
             (p.id, name) for p in self.people.values() for name in (p.name, *p.aliases)
         )
@@ -89,6 +94,24 @@ class Catalog:
         for fact in self.facts.values():
             for topic in fact.topics:
                 self.facts_by_topic.setdefault(topic, []).append(fact)
+
+    def _vocabulary(self) -> list[tuple[str, str]]:
+        """The course's names for things, each with the concept it stands for."""
+        phrases = list(ACTORS.items())
+        for term in self.terms.values():
+            for name in (term.term, term.expansion, *term.aliases):
+                if name:
+                    phrases.append((name, f"term:{term.id}"))
+        for person in self.people.values():
+            for name in (person.name, *person.aliases):
+                phrases.append((name, f"person:{person.id}"))
+            if person.kind == "person" and len(person.name.split()) > 1:
+                phrases.append((person.name.split()[-1], f"person:{person.id}"))
+        return phrases
+
+    def search_facts_by_meaning(self, question: str, limit: int = 3) -> list[Hit[Fact]]:
+        """Facts for a question in a student's own words: stems and the course's vocabulary."""
+        return self.fact_meaning_index.search(self.vocabulary.analyse(question), limit)
 
     def _describe_fact(self, fact: Fact) -> str:
         topics = " ".join(self.topics[t].title for t in fact.topics if t in self.topics)

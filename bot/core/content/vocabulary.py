@@ -1,0 +1,77 @@
+"""The words a student uses and the words the course uses, brought together for search.
+
+Each text (a fact, or a question) is read as stems (Snowball's English stemmer: "enlargement",
+"enlarged" -> "enlarg") plus concept tokens for the course's own vocabulary: every glossary term
+with its expansion and aliases ("CSTO" and "Collective Security Treaty Organisation" both give
+`term:csto`), every person by any name or alias (`person:vladimir-putin`), and the usual other
+names of the main actors ("Moscow", "the Kremlin" -> Russia; "the alliance" -> NATO).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+import Stemmer
+
+from bot.core.text import STOPWORDS, fold
+
+# How a student names the actors the course calls otherwise; the right side is a concept.
+ACTORS: dict[str, str] = {
+    "russia": "actor:russia", "russian": "actor:russia", "russians": "actor:russia",
+    "moscow": "actor:russia", "kremlin": "actor:russia", "russian federation": "actor:russia",
+    "nato": "actor:nato", "alliance": "actor:nato", "atlantic alliance": "actor:nato",
+    "north atlantic treaty organization": "actor:nato", "brussels": "actor:nato",
+    "united states": "actor:us", "us": "actor:us", "usa": "actor:us", "america": "actor:us",
+    "american": "actor:us", "americans": "actor:us", "washington": "actor:us",
+    "afghanistan": "actor:afghanistan", "afghan": "actor:afghanistan", "kabul": "actor:afghanistan",
+    "taliban": "actor:taliban",
+    "enlargement": "idea:enlargement", "expansion": "idea:enlargement",
+    "eastward": "idea:enlargement", "moving east": "idea:enlargement",
+    "drugs": "idea:narcotics", "drug": "idea:narcotics", "narcotics": "idea:narcotics",
+    "heroin": "idea:narcotics", "opium": "idea:narcotics", "trafficking": "idea:narcotics",
+    "terrorism": "idea:terrorism", "terrorist": "idea:terrorism", "terrorists": "idea:terrorism",
+    "terror": "idea:terrorism",
+}  # fmt: skip
+
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@cache
+def stem(word: str) -> str:
+    return str(_STEMMER.stemWord(word))
+
+
+class Vocabulary:
+    """Phrases (folded) -> concept tokens, found in a text as whole words."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
+        self._phrases: dict[str, set[str]] = {}
+        for phrase, concept in phrases:
+            folded = fold(phrase)
+            if folded and folded not in STOPWORDS:
+                self._phrases.setdefault(folded, set()).add(concept)
+        longest = sorted(self._phrases, key=len, reverse=True)
+        self._pattern = (
+            re.compile(r"\b(?:" + "|".join(re.escape(p) for p in longest) + r")\b")
+            if longest
+            else None
+        )
+
+    def concepts(self, folded: str) -> list[str]:
+        if self._pattern is None:
+            return []
+        found: list[str] = []
+        for match in self._pattern.finditer(folded):
+            found.extend(sorted(self._phrases[match.group(0)]))
+        return found
+
+    def analyse(self, text: str) -> str:
+        """The stems of `text` (stopwords kept: the index weighs them down) and its concepts,
+        as one line of tokens."""
+        folded = fold(text)
+        stems = [stem(word) for word in folded.split()]
+        # A concept is one token of letters and digits (the index folds everything else away).
+        concepts = ["qq" + re.sub(r"[^0-9a-z]", "", c) for c in self.concepts(folded)]
+        return " ".join([*stems, *concepts])
