@@ -154,7 +154,7 @@ def test_fact_search_answers_natural_questions(app: Lectern) -> None:
 
 
 def test_fact_search_bridges_the_students_words_and_the_courses(app: Lectern) -> None:
-    """"The Kremlin", "the alliance" and "moving east" are not the fact's words."""
+    """ "The Kremlin", "the alliance" and "moving east" are not the fact's words."""
     reply = one(app, "/fact search How did the Kremlin react to the alliance moving east?")
     assert "moved east" in reply.text and "enlargement" in reply.text
 

@@ -9,7 +9,7 @@ from bot.core.parser import Parsed
 from bot.core.text import shorten
 
 # Chosen on benchmarks/search_devset.yaml (python -m benchmarks.fact_search --sweep).
-CONFIDENT_SCORE = 60.0  # the top fact is shown as the answer
+CONFIDENT_SCORE = 70.0  # the top fact is shown as the answer (invented questions: 3% above)
 RELATED_SCORE = 45.0  # below this, a fact is not related enough to show
 TOPIC_MATCH_SCORE = 80.0
 

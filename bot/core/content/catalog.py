@@ -9,7 +9,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.content.models import Cite, Event, Fact, Person, Quote, Source, Term, Topic
 from bot.core.content.search import Hit, SearchIndex
-from bot.core.content.vocabulary import ACTORS, Vocabulary
+from bot.core.content.vocabulary import ACTORS, SYNONYMS, Vocabulary
 from bot.core.messages import Citation
 from bot.core.text import fold
 
@@ -59,6 +59,10 @@ class NameIndex:
         return ranked[:limit]
 
 
+_FUSED = 10  # how deep each ranking is read for the fusion
+_RRF_K = 60  # the usual constant of reciprocal rank fusion
+
+
 @dataclass
 class Catalog:
     sources: dict[str, Source] = field(default_factory=dict)
@@ -98,6 +102,7 @@ class Catalog:
     def _vocabulary(self) -> list[tuple[str, str]]:
         """The course's names for things, each with the concept it stands for."""
         phrases = list(ACTORS.items())
+        phrases += [(word, f"syn:{group[0]}") for group in SYNONYMS for word in group]
         for term in self.terms.values():
             for name in (term.term, term.expansion, *term.aliases):
                 if name:
@@ -110,8 +115,28 @@ class Catalog:
         return phrases
 
     def search_facts_by_meaning(self, question: str, limit: int = 3) -> list[Hit[Fact]]:
-        """Facts for a question in a student's own words: stems and the course's vocabulary."""
-        return self.fact_meaning_index.search(self.vocabulary.analyse(question), limit)
+        """Facts for a question in a student's own words. Three rankings are fused (reciprocal
+        rank fusion): stems and the course's vocabulary, re-ranked and by BM25 alone, and the
+        words as typed; each fact keeps the best score any of them gave it, which is what the
+        answer's confidence is judged on."""
+        analysed = self.vocabulary.analyse(question)
+        index = self.fact_meaning_index
+        rankings: list[list[tuple[Fact, float | None]]] = [
+            [(h.item, h.score) for h in index.search(analysed, _FUSED)],
+            [(index.items[i], None) for i in index.candidates(analysed, _FUSED)],
+            [(h.item, h.score) for h in self.fact_index.search(question, _FUSED)],
+        ]
+        fused: dict[str, float] = {}
+        best: dict[str, float] = {}
+        facts: dict[str, Fact] = {}
+        for ranking in rankings:
+            for rank, (fact, score) in enumerate(ranking):
+                facts[fact.id] = fact
+                fused[fact.id] = fused.get(fact.id, 0.0) + 1.0 / (_RRF_K + rank)
+                if score is not None:
+                    best[fact.id] = max(best.get(fact.id, 0.0), score)
+        order = sorted(fused, key=lambda key: (-fused[key], key))[:limit]
+        return [Hit(facts[key], best.get(key, 0.0)) for key in order]
 
     def _describe_fact(self, fact: Fact) -> str:
         topics = " ".join(self.topics[t].title for t in fact.topics if t in self.topics)

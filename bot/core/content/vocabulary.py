@@ -35,6 +35,35 @@ ACTORS: dict[str, str] = {
     "terror": "idea:terrorism",
 }  # fmt: skip
 
+# Words a student and the documents use for the same thing; each group is one concept.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("paper", "article", "study", "report", "document"),
+    ("country", "countries", "state", "states", "member", "members", "nation", "nations"),
+    ("chief", "head", "leader", "secretary general", "director"),
+    ("goal", "goals", "aim", "aims", "objective", "objectives", "purpose", "task", "tasks"),
+    ("propose", "proposed", "proposal", "proposals", "suggest", "suggested", "offer", "offered"),
+    ("reject", "rejected", "refuse", "refused", "turn down", "turned down", "decline", "declined",
+     "rebuff", "rebuffed", "no answer", "ignored", "silence"),
+    ("cooperate", "cooperation", "work together", "collaborate", "collaboration", "partnership",
+     "ties", "links", "link"),
+    ("troops", "forces", "soldiers", "military"),
+    ("fight", "combat", "counter", "against", "tackle"),
+    ("treaty", "agreement", "accord", "pact", "declaration", "act"),
+    ("summit", "meeting", "conference", "talks"),
+    ("best", "peak", "high point", "closest", "warmest"),
+    ("worst", "low point", "lowest", "crisis", "freeze"),
+    ("reason", "reasons", "why", "motive", "motives", "because"),
+    ("body", "council", "organ", "institution", "forum"),
+    ("replace", "replaced", "successor", "succeeded", "took over"),
+    ("conclusion", "conclusions", "concludes", "summary", "findings"),
+    ("chapter", "section", "part"),
+    ("supply", "supplies", "cargo", "goods", "freight", "transit"),
+    ("train", "training", "trained", "teach", "courses", "instruction"),
+    ("helicopter", "helicopters", "mi 17", "mi 35", "choppers"),
+    ("dominate", "dominates", "backbone", "leading", "hegemon", "hegemony", "strongest"),
+    ("advantage", "edge", "strength", "lever", "leverage"),
+)  # fmt: skip
+
 _STEMMER = Stemmer.Stemmer("english")
 
 
@@ -71,7 +100,8 @@ class Vocabulary:
         """The stems of `text` (stopwords kept: the index weighs them down) and its concepts,
         as one line of tokens."""
         folded = fold(text)
-        stems = [stem(word) for word in folded.split()]
+        # Stopwords stay as they are, so that the index still knows them for stopwords.
+        stems = [word if word in STOPWORDS else stem(word) for word in folded.split()]
         # A concept is one token of letters and digits (the index folds everything else away).
         concepts = ["qq" + re.sub(r"[^0-9a-z]", "", c) for c in self.concepts(folded)]
         return " ".join([*stems, *concepts])
