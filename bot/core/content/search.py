@@ -170,13 +170,14 @@ class SearchIndex(Generic[T]):
         """The first stage alone: document ids BM25 ranks highest (for diagnostics)."""
         return self._candidates(self._query(query), limit)
 
-    def search(self, query: str, limit: int = 5) -> list[Hit[T]]:
-        """The best `limit` items for `query`, scored 0..100, best first."""
+    def search(self, query: str, limit: int = 5, candidates: int = _CANDIDATES) -> list[Hit[T]]:
+        """The best `limit` items for `query`, scored 0..100, best first; the re-ranking looks
+        at the first `candidates` of BM25."""
         parsed = self._query(query)
         if not parsed.words:
             return []
         hits = []
-        for doc_id in self._candidates(parsed):
+        for doc_id in self._candidates(parsed, candidates):
             text = self._folded[doc_id]
             coverage = self._coverage(parsed.words, parsed.weights, set(text.split()))
             alignment = fuzz.partial_ratio(parsed.folded, text) / 100.0
