@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.daily.catchup import after_posting, due_runs, still_postable
 from bot.core.daily.records import (
     Claimed,
     NewSchedule,
@@ -26,22 +27,14 @@ from bot.core.daily.records import (
     Schedule,
     Slot,
 )
-from bot.core.daily.when import Occurrence, next_after
+from bot.core.daily.when import Occurrence
 from bot.core.messages import Channel
+from bot.store.engine import aware
 from bot.store.tables import daily_posts, daily_schedules
 
-# A bot down for months records at most this many days as missed, not one row per day.
-MAX_MISSED_DAYS = 31
 # A claim still unresolved after this long belongs to a process that stopped mid-send (a live
 # one gives up on a platform call after 30 s).
 CLAIM_LEASE = timedelta(minutes=10)
-_TICK = timedelta(microseconds=1)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _schedule(row: Any) -> Schedule:
@@ -53,36 +46,12 @@ def _schedule(row: Any) -> Schedule:
         zone=row.zone,
         topic=row.topic,
         enabled=bool(row.enabled),
-        next_run_at=_utc(row.next_run_at),
+        next_run_at=aware(row.next_run_at),
         set_by=row.set_by,
         cycle=row.cycle,
         seen=tuple(json.loads(row.seen)),
         disabled_reason=row.disabled_reason,
     )
-
-
-def _runs(
-    schedule: Schedule, now: datetime, grace: timedelta
-) -> tuple[list[Occurrence], Occurrence | None, Occurrence]:
-    """The runs of `schedule` that fell due by `now`: those missed, the one to post (the latest
-    within `grace`, if any), and the next run after `now`."""
-    assert schedule.next_run_at is not None
-    start = schedule.next_run_at
-    oldest = now - grace - timedelta(days=MAX_MISSED_DAYS)
-    if start < oldest:
-        start = oldest
-    run = next_after(start - _TICK, schedule.at, schedule.zone)
-    missed: list[Occurrence] = []
-    post: Occurrence | None = None
-    while run.at <= now:
-        if now - run.at > grace:
-            missed.append(run)
-        else:
-            if post is not None:  # several runs within the window: only the latest goes out
-                missed.append(post)
-            post = run
-        run = next_after(run.at, schedule.at, schedule.zone)
-    return missed, post, run
 
 
 class DailySql:
@@ -205,7 +174,9 @@ class DailySql:
             wanted: dict[tuple[int, date], Slot] = {}
             moves: list[dict[str, Any]] = []
             for schedule in schedules:
-                missed, post, upcoming = _runs(schedule, now, grace)
+                assert schedule.next_run_at is not None  # an enabled schedule has one
+                runs = due_runs(schedule.next_run_at, schedule.at, schedule.zone, now, grace)
+                missed, post, upcoming = runs.missed, runs.post, runs.upcoming
                 for run in missed:
                     log_rows.append(_log_row(schedule.id, run, "missed", now, worker))
                 if post is not None:
@@ -255,9 +226,9 @@ class DailySql:
         slots: list[Slot] = []
         lapsed = 0
         for row in rows:
-            due = _utc(row.due_at)
+            due = aware(row.due_at)
             assert due is not None
-            keep = bool(row.enabled) and now - due <= grace
+            keep = bool(row.enabled) and still_postable(due, now, grace)
             where = (daily_posts.c.schedule_id == row.schedule_id) & (
                 daily_posts.c.local_date == row.local_date
             )
@@ -319,17 +290,13 @@ class DailySql:
             ).first()
             if claimed is None:
                 return None
-            upcoming = schedule.next_run_at
-            if upcoming is not None:
-                run = next_after(upcoming - _TICK, schedule.at, schedule.zone)
-                if run.day <= day:  # today's run has not come yet: it has now been posted
-                    later = next_after(run.at, schedule.at, schedule.zone)
-                    while later.day <= day:
-                        later = next_after(later.at, schedule.at, schedule.zone)
+            if schedule.next_run_at is not None:
+                later = after_posting(schedule.next_run_at, schedule.at, schedule.zone, day)
+                if later is not None:  # that day's run had not come yet: it has gone out now
                     await connection.execute(
                         sa.update(daily_schedules)
                         .where(daily_schedules.c.id == schedule_id)
-                        .values(next_run_at=later.at)
+                        .values(next_run_at=later)
                     )
             return Slot(schedule, day, now)
 
@@ -385,7 +352,7 @@ class DailySql:
                     daily_schedules.c.platform.in_(sorted(platforms)),
                 )
             )
-            return _utc(found)
+            return aware(found)
 
         result: datetime | None = await self._run(work)
         return result
@@ -404,7 +371,7 @@ class DailySql:
                     r.local_date,
                     r.status,
                     r.fact_id,
-                    _utc(r.claimed_at) or r.claimed_at,
+                    aware(r.claimed_at) or r.claimed_at,
                 )
                 for r in rows
             ]

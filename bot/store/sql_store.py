@@ -24,20 +24,13 @@ from bot.core.quiz.records import (
     SessionStatus,
 )
 from bot.store.daily_sql import DailySql
-from bot.store.engine import create_engine
+from bot.store.engine import aware, create_engine
 from bot.store.migrate import upgrade
 from bot.store.tables import answers, memos, questions, scores, sessions
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything the store returns is UTC-aware.
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _session(row: Any) -> SessionRecord:
-    started = _utc(row.started_at)
+    started = aware(row.started_at)
     assert started is not None
     return SessionRecord(
         id=row.id,
@@ -52,7 +45,7 @@ def _session(row: Any) -> SessionRecord:
         question_count=row.question_count,
         status=row.status,
         current=row.current,
-        ended_at=_utc(row.ended_at),
+        ended_at=aware(row.ended_at),
     )
 
 
@@ -368,7 +361,7 @@ class SqlStore(DailySql):
                     bool(r.correct),
                     r.points,
                     r.latency_ms,
-                    _utc(r.answered_at) or datetime.min.replace(tzinfo=UTC),
+                    aware(r.answered_at) or datetime.min.replace(tzinfo=UTC),
                 )
                 for r in rows
             ]
