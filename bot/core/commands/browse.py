@@ -11,7 +11,6 @@ from bot.core.text import shorten
 # Chosen on benchmarks/search_devset.yaml (python -m benchmarks.fact_search --sweep).
 CONFIDENT_SCORE = 70.0  # the top fact is shown as the answer (invented questions: 3% above)
 RELATED_SCORE = 45.0  # below this, a fact is not related enough to show
-TOPIC_MATCH_SCORE = 80.0
 
 
 async def fact(ctx: Context, args: Parsed) -> list[Reply]:
@@ -24,10 +23,7 @@ async def fact(ctx: Context, args: Parsed) -> list[Reply]:
     if not args.args:
         chosen = ctx.rng.choice(sorted(catalog.facts))
         return [fact_reply(catalog, catalog.facts[chosen], "Did you know?")]
-    topic_id = catalog.topic_names.exact(args.args)
-    if topic_id is None:
-        matches = catalog.topic_names.match(args.args, limit=1, cutoff=TOPIC_MATCH_SCORE)
-        topic_id = matches[0].key if matches else None
+    topic_id = catalog.find_topic(args.args)
     if topic_id is None:
         topics = ", ".join(sorted(catalog.topics))
         return [

@@ -14,7 +14,6 @@ from bot.core.parser import Parsed
 from bot.core.ports import StoreUnavailable
 from bot.core.text import shorten
 
-TOPIC_MATCH_SCORE = 80.0
 UNREACHABLE = "The database is not reachable just now: please try again shortly."
 DEFAULT_ZONE = "UTC"
 
@@ -49,10 +48,7 @@ def _daily(body: DailyHandler) -> Handler:
 
 def _topic(ctx: Context, typed: str) -> str | Reply:
     catalog = ctx.catalog
-    found = catalog.topic_names.exact(typed)
-    if found is None:
-        matches = catalog.topic_names.match(typed, limit=1, cutoff=TOPIC_MATCH_SCORE)
-        found = matches[0].key if matches else None
+    found = catalog.find_topic(typed)
     if found is None:
         topics = ", ".join(sorted(catalog.topics))
         return ctx.spec.usage_reply(f"There is no topic “{shorten(typed, 40)}”. Topics: {topics}.")

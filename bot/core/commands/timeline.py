@@ -11,7 +11,6 @@ from bot.core.messages import Reply
 from bot.core.parser import Parsed
 from bot.core.text import fold, human_date, shorten
 
-TOPIC_MATCH_SCORE = 80.0
 PERSON_MATCH_SCORE = 85.0
 _YEARS = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
 
@@ -40,10 +39,7 @@ def _select(catalog: Catalog, wanted: str) -> tuple[str, list[Event]] | None:
         first, last = min(first, last), max(first, last)
         span = str(first) if first == last else f"{first}–{last}"
         return span, [e for e in events if first <= int(e.date[:4]) <= last]
-    topic = catalog.topic_names.exact(wanted)
-    if topic is None:
-        matches = catalog.topic_names.match(wanted, limit=1, cutoff=TOPIC_MATCH_SCORE)
-        topic = matches[0].key if matches else None
+    topic = catalog.find_topic(wanted)
     if topic is not None:
         return catalog.topics[topic].title, [e for e in events if topic in e.topics]
     person = catalog.people_names.exact(wanted)

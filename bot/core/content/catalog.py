@@ -59,6 +59,7 @@ class NameIndex:
         return ranked[:limit]
 
 
+TOPIC_MATCH_SCORE = 80.0  # how close a misspelt topic must be to count
 _FUSED = 10  # how deep each ranking is read for the fusion
 _RRF_K = 60  # the usual constant of reciprocal rank fusion
 _RERANKED = 20  # BM25 candidates each re-ranking reads (the same recall as 40, half the time)
@@ -114,6 +115,14 @@ class Catalog:
             if person.kind == "person" and len(person.name.split()) > 1:
                 phrases.append((person.name.split()[-1], f"person:{person.id}"))
         return phrases
+
+    def find_topic(self, typed: str) -> str | None:
+        """The topic id `typed` names: exactly (id or title, any case), else the close match."""
+        found = self.topic_names.exact(typed)
+        if found is None:
+            matches = self.topic_names.match(typed, limit=1, cutoff=TOPIC_MATCH_SCORE)
+            found = matches[0].key if matches else None
+        return found
 
     def search_facts_by_meaning(self, question: str, limit: int = 3) -> list[Hit[Fact]]:
         """Facts for a question in a student's own words. Three rankings are fused (reciprocal
