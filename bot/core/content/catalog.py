@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from bot.core.content.models import Cite, Event, Fact, Person, Quote, Source, Term, Topic
+from bot.core.content.names import name_forms
 from bot.core.content.search import Hit, SearchIndex
 from bot.core.content.vocabulary import ACTORS, SYNONYMS, Vocabulary
 from bot.core.messages import Citation
@@ -110,10 +111,7 @@ class Catalog:
                 if name:
                     phrases.append((name, f"term:{term.id}"))
         for person in self.people.values():
-            for name in (person.name, *person.aliases):
-                phrases.append((name, f"person:{person.id}"))
-            if person.kind == "person" and len(person.name.split()) > 1:
-                phrases.append((person.name.split()[-1], f"person:{person.id}"))
+            phrases += [(name, f"person:{person.id}") for name in name_forms(person)]
         return phrases
 
     def find_topic(self, typed: str) -> str | None:
