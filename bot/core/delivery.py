@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 from bot.core.fit import fit, fit_one
-from bot.core.messages import Channel, Person, Reply
+from bot.core.messages import Channel, Person, Reply, part_key
 from bot.core.ports import Clock, MessageRef, Outbox, PlaceGone
 
 log = logging.getLogger(__name__)
@@ -32,14 +32,14 @@ BeforeSend = Callable[[], Awaitable[bool]]
 class Posted:
     """A message on its way. `ref` is set once the platform has taken it (None if it failed)."""
 
-    def __init__(self, to: Channel | Person) -> None:
+    def __init__(self, to: Channel | Person, before: BeforeSend | None = None) -> None:
         self.to = to
+        self.before = before
         self.ref: MessageRef | None = None
         self.done = asyncio.Event()
         self.latest: Reply | None = None  # the newest edit not yet sent
         self.last_edit: float | None = None  # clock time (s) of the last edit sent
         self.pumping = False
-        self.before: BeforeSend | None = None
         self.sent = False  # whether it went to the platform (False: held back by `before`)
 
 
@@ -87,8 +87,7 @@ class Delivery:
         platform allows (see `Outbox.post`); a reply split in parts gets one key per part.
         `before` runs when its turn comes, right before the platform is called (a daily post
         records there that its send has begun)."""
-        posted = Posted(to)
-        posted.before = before
+        posted = Posted(to, before)
         place = _key(to)
         queue = self._queues.get(place)
         if queue is None:  # no worker for this channel: start one, it ends when the queue does
@@ -152,10 +151,10 @@ class Delivery:
                 else:
                     posted.sent = True
                     for n, part in enumerate(fit(reply, outbox.limits)):
-                        part_key = nonce if nonce is None or n == 0 else f"{nonce[:22]}.{n}"
+                        key_n = None if nonce is None else part_key(nonce, n)
                         # The part with the choices (the last) is the one later edits change.
                         posted.ref = await self._call(
-                            "post", posted.to, outbox.post(posted.to, part, key=part_key)
+                            "post", posted.to, outbox.post(posted.to, part, key=key_n)
                         )
                 posted.done.set()
                 queue.popleft()

@@ -93,6 +93,15 @@ def fill(command: str, text: str) -> str:
     return command.replace(FILL, " ".join(text.split()), 1)
 
 
+KEY_CHARS = 25  # an idempotency key's length at most (Discord's nonce)
+
+
+def part_key(key: str, part: int) -> str:
+    """The key of part `part` (from 0) of a message sent in several: the first keeps `key`,
+    the others get a suffix, each within KEY_CHARS."""
+    return key if part == 0 else f"{key[: KEY_CHARS - 3]}.{part}"
+
+
 @dataclass(frozen=True, slots=True)
 class Ask:
     """A question answered by typing (a year, a name): platforms with forms show a button that

@@ -11,7 +11,7 @@ from discord.http import handle_message_parameters
 
 from bot.adapters.discord.render import render
 from bot.core.fit import DISCORD
-from bot.core.messages import Channel, Limits, Person, Reply
+from bot.core.messages import Channel, Limits, Person, Reply, part_key
 from bot.core.ports import MessageRef, PlaceGone
 
 T = TypeVar("T")
@@ -60,8 +60,7 @@ class DiscordOutbox:
         for n, message in enumerate(render(reply)):
             kwargs = message.send_kwargs()
             if key is not None and "file" not in kwargs:
-                nonce = key if n == 0 else f"{key[:22]}.{n}"
-                sent_id = await guarded(self._send_once(target.id, nonce, kwargs))
+                sent_id = await guarded(self._send_once(target.id, part_key(key, n), kwargs))
             else:
                 sent_id = str((await guarded(target.send(**kwargs))).id)
         return MessageRef(to, sent_id)

@@ -24,9 +24,9 @@ from bot.core.daily.cycle import pick
 from bot.core.daily.records import Outcome, PostStatus, Schedule, Slot
 from bot.core.daily.render import daily_reply
 from bot.core.daily.store_port import DailyStore
-from bot.core.daily.when import local_day, shown_local
+from bot.core.daily.when import local_day
 from bot.core.delivery import Delivery
-from bot.core.messages import Channel, Person, Reply
+from bot.core.messages import KEY_CHARS, Channel, Person, Reply
 from bot.core.ports import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def worker_name() -> str:
 
 def nonce(slot: Slot) -> str:
     """The same for every try of one channel's post of one day, and at most 25 characters."""
-    return f"d{slot.schedule.id}-{slot.day:%Y%m%d}"[:25]
+    return f"d{slot.schedule.id}-{slot.day:%Y%m%d}"[:KEY_CHARS]
 
 
 class DailyPoster:
@@ -136,10 +136,6 @@ class DailyPoster:
 
     # -- posting --------------------------------------------------------------------------
 
-    def send(self, slot: Slot) -> None:
-        """Post the claimed `slot` in the background and record how it went."""
-        self._spawn(self._send(slot))
-
     async def _send(self, slot: Slot) -> None:
         schedule = slot.schedule
         chosen = pick(self._library.catalog, schedule)
@@ -185,7 +181,7 @@ class DailyPoster:
         slot = await self._store.claim_day(schedule.id, day, now, self.worker)
         if slot is None:
             return None
-        self.send(slot)
+        self._spawn(self._send(slot))  # the reply to /daily now does not wait for the platform
         return day
 
     async def place_gone(self, place: Channel | Person, reason: str) -> None:
@@ -215,8 +211,3 @@ class DailyPoster:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    def describe_next(self, schedule: Schedule) -> str:
-        if schedule.next_run_at is None:
-            return "not scheduled"
-        return shown_local(schedule.next_run_at, schedule.zone)
