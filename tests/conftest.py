@@ -79,6 +79,15 @@ def lectern_env(settings: dict[str, str] | None = None) -> dict[str, str]:
     return env | (settings or {})
 
 
+async def spawn_lectern(*args: str, env: dict[str, str]) -> asyncio.subprocess.Process:
+    """`python -m bot ARGS` started in the background, its output captured (`lectern run`
+    against a fake platform)."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
 def run_lectern(
     *args: str, stdin: str = "", settings: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -24,6 +24,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.call_log import CallLog
+
 _ids = itertools.count(1_100_000_000_000_000_000)
 TS = "2026-01-01T00:00:00.000000+00:00"
 STUDENT = 0x400 | 0x800 | 0x10000  # view channel, send messages, read message history
@@ -225,7 +227,7 @@ def check_commands(commands: Any) -> None:
 # ---------------------------------------------------------------------------- the fake
 
 
-class FakeDiscord:
+class FakeDiscord(CallLog[Call]):
     def __init__(
         self, *, guilds: int = 1, ack_deadline: float = 3.0, token: str | None = None
     ) -> None:
@@ -522,14 +524,6 @@ class FakeDiscord:
     def followups(self, interaction: dict[str, Any]) -> list[Call]:
         prefix = f"webhooks/{self.app_id}/{interaction['token']}"
         return [c for c in self.calls if c.path.startswith(prefix)]
-
-    async def wait_call(self, predicate: Callable[[Call], bool], within: float = 5.0) -> list[Call]:
-        async def wait() -> None:
-            async with self.changed:
-                await self.changed.wait_for(lambda: any(predicate(c) for c in self.calls))
-
-        await asyncio.wait_for(wait(), within)
-        return [c for c in self.calls if predicate(c)]
 
     async def wait_response(self, interaction: dict[str, Any], within: float = 5.0) -> Call:
         path = f"interactions/{interaction['id']}/{interaction['token']}/callback"

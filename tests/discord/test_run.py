@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 
-from tests.conftest import FIXTURES, ROOT, lectern_env
+from tests.conftest import FIXTURES, lectern_env, spawn_lectern
 from tests.discord.fake import Call, FakeDiscord
 
 TOKEN = "ODk2.run-test.very-secret-token"
@@ -30,10 +29,7 @@ async def test_lectern_run_plays_a_class_quiz_and_stops_cleanly() -> None:
         "LECTERN_QUIZ_DIR": str(FIXTURES / "quizzes-good"),
         "LECTERN_LOG_LEVEL": "DEBUG",
     }
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    bot = await spawn_lectern("run", env=env)
     try:
         await fake.wait_call(lambda c: c.path.endswith("/commands"), within=60)
         await asyncio.wait_for(fake.connected.wait(), 30)
@@ -71,10 +67,7 @@ async def test_discord_sync_and_invite_url_from_the_command_line() -> None:
     env = lectern_env({"LECTERN_DISCORD_TOKEN": token, "LECTERN_DISCORD_API_BASE": fake.api_base})
 
     async def lectern(*args: str) -> tuple[int, str, str]:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+        process = await spawn_lectern(*args, env=env)
         out, err = await asyncio.wait_for(process.communicate(), 60)
         return process.returncode or 0, out.decode(), err.decode()
 
@@ -108,10 +101,7 @@ def _env(fake: FakeDiscord, token: str) -> dict[str, str]:
 async def test_a_refused_token_is_one_clear_line_and_exit_2() -> None:
     fake = await FakeDiscord(token="the-right-token").start()
     try:
-        bot = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=ROOT, env=_env(fake, "ODk2.wrong.token"),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+        bot = await spawn_lectern("run", env=_env(fake, "ODk2.wrong.token"))
         _, stderr = await asyncio.wait_for(bot.communicate(), 60)
     finally:
         await fake.stop()
@@ -124,10 +114,7 @@ async def test_a_refused_token_is_one_clear_line_and_exit_2() -> None:
 async def test_a_gateway_that_refuses_the_bot_for_good_ends_the_process_with_exit_1() -> None:
     fake = await FakeDiscord().start()
     try:
-        bot = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=ROOT, env=_env(fake, TOKEN),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+        bot = await spawn_lectern("run", env=_env(fake, TOKEN))
         await asyncio.wait_for(fake.connected.wait(), 60)
         await fake.drop_gateway(4014)  # disallowed intents: discord.py does not reconnect
         _, stderr = await asyncio.wait_for(bot.communicate(), 60)

@@ -15,13 +15,14 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
+
+from tests.call_log import CallLog
 
 _counter = itertools.count(1)
 LIVE_MENTION = re.compile(r"<!(channel|here|everyone)|<@[UW]|<!subteam")
@@ -118,7 +119,7 @@ def check_blocks(blocks: list[dict[str, Any]]) -> None:
             raise Refused(f"invalid_blocks: unknown block {kind}")
 
 
-class FakeSlack:
+class FakeSlack(CallLog[Call]):
     def __init__(self, signing_secret: str = "fake-signing-secret") -> None:
         self.signing_secret = signing_secret
         self.calls: list[Call] = []
@@ -239,14 +240,6 @@ class FakeSlack:
         url = str(payload.get("response_url", ""))
         rid = url.rsplit("/", 1)[-1]
         return [c for c in self.calls if c.method == "response_url" and c.payload["_id"] == rid]
-
-    async def wait_call(self, predicate: Callable[[Call], bool], within: float = 5.0) -> list[Call]:
-        async def wait() -> None:
-            async with self.changed:
-                await self.changed.wait_for(lambda: any(predicate(c) for c in self.calls))
-
-        await asyncio.wait_for(wait(), within)
-        return [c for c in self.calls if predicate(c)]
 
     async def _record(self, call: Call) -> None:
         self.calls.append(call)

@@ -7,13 +7,12 @@ import asyncio
 import json
 import signal
 import socket
-import sys
 from typing import Any
 
 import aiohttp
 import pytest
 
-from tests.conftest import FIXTURES, ROOT, lectern_env
+from tests.conftest import FIXTURES, lectern_env, spawn_lectern
 from tests.slack.fake import FakeSlack
 
 
@@ -43,10 +42,7 @@ async def test_lectern_run_plays_a_class_quiz_and_stops_cleanly(mode: str) -> No
             "LECTERN_LOG_LEVEL": "DEBUG",
         }
     )
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    bot = await spawn_lectern("run", env=env)
     http = aiohttp.ClientSession()
 
     async def deliver(payload: dict[str, Any]) -> None:
