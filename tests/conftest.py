@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -86,6 +87,14 @@ async def spawn_lectern(*args: str, env: dict[str, str]) -> asyncio.subprocess.P
         sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
+
+
+async def stop_lectern(process: asyncio.subprocess.Process) -> str:
+    """Stop a spawned lectern as a service manager would (SIGTERM) unless it has ended; its log."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    return stderr.decode()
 
 
 def run_lectern(

@@ -24,7 +24,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.call_log import CallLog
+from tests.fake_server import CallLog, serve_loopback
 
 _ids = itertools.count(1_100_000_000_000_000_000)
 TS = "2026-01-01T00:00:00.000000+00:00"
@@ -820,13 +820,7 @@ class FakeDiscord(CallLog[Call]):
         app = web.Application(client_max_size=32 * 1024 * 1024)
         app.router.add_get("/", self.gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self.rest)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self.runner, self.port = await serve_loopback(app)
         return self
 
     async def stop(self) -> None:

@@ -4,9 +4,8 @@ a class quiz from start to podium, and stops cleanly on SIGTERM without logging 
 from __future__ import annotations
 
 import asyncio
-import signal
 
-from tests.conftest import FIXTURES, lectern_env, spawn_lectern
+from tests.conftest import FIXTURES, lectern_env, spawn_lectern, stop_lectern
 from tests.discord.fake import Call, FakeDiscord
 
 TOKEN = "ODk2.run-test.very-secret-token"
@@ -51,11 +50,8 @@ async def test_lectern_run_plays_a_class_quiz_and_stops_cleanly() -> None:
         podium = _posts(fake)[-1].json["embeds"][0]["description"]
         assert podium.startswith("🥇 Ann")
     finally:
-        if bot.returncode is None:
-            bot.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(bot.communicate(), 30)
+        log = await stop_lectern(bot)
         await fake.stop()
-    log = stderr.decode()
     assert bot.returncode == 0, log[-2000:]
     assert "very-secret-token" not in log, "the token is never logged"
     assert "synced 14 slash commands (global)" in log

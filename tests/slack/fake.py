@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from aiohttp import WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
-from tests.call_log import CallLog
+from tests.fake_server import CallLog, serve_loopback
 
 _counter = itertools.count(1)
 LIVE_MENTION = re.compile(r"<!(channel|here|everyone)|<@[UW]|<!subteam")
@@ -409,13 +409,7 @@ class FakeSlack(CallLog[Call]):
         app.router.add_post("/response/{id}", self.response_url)
         app.router.add_post("/upload/{id}", self.upload)
         app.router.add_get("/link", self.link)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None
-        port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self.runner, port = await serve_loopback(app)
         self.base = f"http://127.0.0.1:{port}"
         return self
 

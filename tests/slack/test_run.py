@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import signal
 import socket
 from typing import Any
 
 import aiohttp
 import pytest
 
-from tests.conftest import FIXTURES, lectern_env, spawn_lectern
+from tests.conftest import FIXTURES, lectern_env, spawn_lectern, stop_lectern
 from tests.slack.fake import FakeSlack
 
 
@@ -87,10 +86,7 @@ async def test_lectern_run_plays_a_class_quiz_and_stops_cleanly(mode: str) -> No
         assert podium.startswith("🥇 ann")
     finally:
         await http.close()
-        if bot.returncode is None:
-            bot.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(bot.communicate(), 30)
+        log = await stop_lectern(bot)
         await fake.stop()
-    log = stderr.decode()
     assert bot.returncode == 0, log[-2000:]
     assert "very-secret" not in log, "no token is ever logged"
