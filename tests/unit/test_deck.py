@@ -47,7 +47,7 @@ def test_unshuffled_deal_keeps_the_authored_order(sample: Quiz, catalog: Catalog
     ]
     rome = cards[0]
     assert rome.options == ("Rome", "Brussels", "Moscow") and rome.correct == 0
-    assert rome.citation.footnote == 7
+    assert rome.citations[0].footnote == 7
     assert rome.answer_text == "A) Rome"
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.commands.content_render import fact_reply
 from bot.core.content.loader import load_catalog
 from bot.core.content.problems import ContentErrors
 from bot.core.course.library import ContentLibrary
@@ -106,3 +107,31 @@ def test_a_bibliography_reference_renders_apart_from_a_footnote() -> None:
 
     cited = Citation("s", "Report", "2.5", "Realism", ref=38, page="12")
     assert cited.render() == "Report — §2.5 Realism, ref. [38], p. 12"
+
+
+def test_an_item_may_cite_several_sections_and_each_is_checked(tmp_path: Path) -> None:
+    good = (FIXTURES / "good" / "course.yaml").read_text()
+    (tmp_path / "a.yaml").write_text(good)
+    (tmp_path / "b.yaml").write_text(
+        "facts:\n"
+        "  - id: fact-both\n"
+        "    text: Engines and bridges.\n"
+        "    topics: [alpha]\n"
+        "    cite: {source: src, section: '1'}\n"
+        "    also_cite:\n"
+        "      - {source: src, section: '2', footnote: 4}\n"
+    )
+    catalog = load_catalog([tmp_path])
+    fact = catalog.facts["fact-both"]
+    assert [(c.section, c.footnote) for c in fact.cites] == [("1", None), ("2", 4)]
+    rendered = [c.render() for c in catalog.citations(fact.cites)]
+    assert rendered == ["A test source — §1 One", "A test source — §2 Two, note 4"]
+    assert fact_reply(catalog, fact, "Fact").citations == catalog.citations(fact.cites)
+    # The same section twice is one citation.
+    assert len(catalog.citations([fact.cite, fact.cite])) == 1
+
+    (tmp_path / "b.yaml").write_text(
+        (tmp_path / "b.yaml").read_text().replace("section: '2'", "section: '9'")
+    )
+    found = problems_of(tmp_path)
+    assert any("b.yaml:7:" in p and "has no section '9' (known: 1, 2)" in p for p in found), found

@@ -78,7 +78,7 @@ def _search(ctx: Context, query: str) -> list[Reply]:
             Reply(
                 text=text,
                 title=f"From the course: “{asked}”",
-                citations=tuple(catalog.citation(h.item.cite) for h in [best, *also]),
+                citations=catalog.citations(c for h in [best, *also] for c in h.item.cites),
             )
         ]
     lines = [f"{n}. {h.item.text}" for n, h in enumerate(hits, start=1)]
@@ -86,7 +86,7 @@ def _search(ctx: Context, query: str) -> list[Reply]:
         Reply(
             text="No fact answers this for sure; the closest:\n" + "\n".join(lines),
             title=f"Closest facts to “{asked}”",
-            citations=tuple(catalog.citation(h.item.cite) for h in hits),
+            citations=catalog.citations(c for h in hits for c in h.item.cites),
         )
     ]
 

@@ -30,11 +30,10 @@ def quote_reply(catalog: Catalog, quote: Quote, title: str = "Who said it?") -> 
 
 
 def fact_reply(catalog: Catalog, fact: Fact, title: str) -> Reply:
-    citation = catalog.citation(fact.cite)
     topics = ", ".join(catalog.topics[t].title for t in fact.topics)
     return Reply(
         text=fact.text,
         title=title,
         fields=(Field("Topics", topics, inline=True),),
-        citations=(citation,),
+        citations=catalog.citations(fact.cites),
     )

@@ -168,6 +168,6 @@ async def define(ctx: Context, args: Parsed) -> list[Reply]:
         Reply(
             text=term.definition,
             title=title,
-            citations=(catalog.citation(term.cite),),
+            citations=catalog.citations(term.cites),
         )
     ]

@@ -26,7 +26,8 @@ def _mentions(person: Person, event: Event) -> bool:
 
 
 def _line(catalog: Catalog, event: Event) -> str:
-    return f"• {human_date(event.date)}: {event.title} ({catalog.citation(event.cite).render()})"
+    cited = "; ".join(c.render() for c in catalog.citations(event.cites))
+    return f"• {human_date(event.date)}: {event.title} ({cited})"
 
 
 def _select(catalog: Catalog, wanted: str) -> tuple[str, list[Event]] | None:

@@ -163,6 +163,10 @@ class Catalog:
             page=cite.page,
         )
 
+    def citations(self, cites: Iterable[Cite]) -> tuple[Citation, ...]:
+        """Each distinct citation of an item (or of several), in the order given."""
+        return tuple(self.citation(cite) for cite in dict.fromkeys(cites))
+
     def search_quotes(self, fragment: str, limit: int = 5) -> list[Hit[Quote]]:
         return self.quote_index.search(fragment, limit)
 

@@ -242,6 +242,15 @@ def cite_problem(cite: Cite, sources: Mapping[str, Source | None]) -> tuple[str,
     return None
 
 
+def cite_paths(model: object) -> list[tuple[tuple[str | int, ...], Cite]]:
+    """Each citation of an item with where it is written: `cite`, then `also_cite[i]`."""
+    cite = getattr(model, "cite", None)
+    if not isinstance(cite, Cite):
+        return []
+    also: list[Cite] = getattr(model, "also_cite", [])
+    return [(("cite",), cite), *((("also_cite", i), c) for i, c in enumerate(also))]
+
+
 def _cross_check(items: list[_Item]) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
     """Duplicate ids and dangling references, across all files.
 
@@ -268,9 +277,9 @@ def _cross_check(items: list[_Item]) -> tuple[dict[str, dict[str, Any]], list[Pr
     sources: dict[str, Source | None] = {k: v.model for k, v in by_kind["sources"].items()}
     for item in items:
         model = item.model
-        cite = getattr(model, "cite", None)
-        if cite is not None and (found := cite_problem(cite, sources)) is not None:
-            problems.append(item.problem(found[0], "cite", found[1]))
+        for path, cite in cite_paths(model):
+            if (found := cite_problem(cite, sources)) is not None:
+                problems.append(item.problem(found[0], *path, found[1]))
         if isinstance(model, Quote) and model.speaker not in by_kind["people"]:
             hint = suggest(model.speaker, by_kind["people"])
             problems.append(item.problem(f"unknown speaker '{model.speaker}'{hint}", "speaker"))

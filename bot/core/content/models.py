@@ -60,6 +60,21 @@ class Cite(Model):
     )
 
 
+class Cited(Model):
+    """An item whose text may draw on more than one place: `cite` is where it mainly comes from,
+    `also_cite` every other section (or footnote) it takes a figure, name or claim from, so that
+    a student who opens the cited sections finds all of it."""
+
+    cite: Cite
+    also_cite: list[Cite] = Field(
+        default=[], description="Further sections or footnotes the item draws on."
+    )
+
+    @property
+    def cites(self) -> tuple[Cite, ...]:
+        return (self.cite, *self.also_cite)
+
+
 class Section(Model):
     id: Annotated[str, StringConstraints(min_length=1, max_length=80)]
     title: Line
@@ -105,30 +120,27 @@ class Quote(Model):
     tags: list[Slug] = []
 
 
-class Fact(Model):
+class Fact(Cited):
     id: Slug
     text: Text
     topics: list[Slug] = Field(min_length=1)
     date: PartialDate | None = None
-    cite: Cite
 
 
-class Term(Model):
+class Term(Cited):
     id: Slug
     term: Line
     expansion: Line | None = None
     aliases: list[Line] = []
     definition: Text
-    cite: Cite
 
 
-class Event(Model):
+class Event(Cited):
     id: Slug
     date: PartialDate
     title: Line
     description: Text | None = None
     topics: list[Slug] = []
-    cite: Cite
 
 
 class ContentFile(Model):

@@ -47,11 +47,11 @@ def coverage(catalog: Catalog, quizzes: dict[str, Quiz] | None = None) -> Covera
     per_section: dict[tuple[str, str], Counter[str]] = {}
     by_source: dict[str, Counter[str]] = {s: Counter() for s in catalog.sources}
     cited: list[tuple[str, Cite]] = [
-        *(("facts", fact.cite) for fact in catalog.facts.values()),
+        *(("facts", c) for fact in catalog.facts.values() for c in fact.cites),
         *(("quotes", quote.cite) for quote in catalog.quotes.values()),
-        *(("terms", term.cite) for term in catalog.terms.values()),
-        *(("events", event.cite) for event in catalog.events.values()),
-        *(("questions", q.cite) for quiz in quizzes.values() for q in quiz.authored),
+        *(("terms", c) for term in catalog.terms.values() for c in term.cites),
+        *(("events", c) for event in catalog.events.values() for c in event.cites),
+        *(("questions", c) for quiz in quizzes.values() for q in quiz.authored for c in q.cites),
     ]
     for kind, cite in cited:
         per_section.setdefault((cite.source, cite.section), Counter())[kind] += 1

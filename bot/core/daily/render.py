@@ -34,6 +34,6 @@ def daily_reply(library: ContentLibrary, fact: Fact, topic: str | None) -> Reply
         text=fact.text,
         title=TITLE,
         fields=(Field("Topics", titles, inline=True),) if titles else (),
-        citations=(catalog.citation(fact.cite),),
+        citations=catalog.citations(fact.cites),
         choices=tuple(choices),
     )

@@ -366,7 +366,7 @@ class Classroom:
             Reply(
                 text="\n".join(lines),
                 title=f"Question {running.index + 1}: the answer",
-                citations=(card.citation,),
+                citations=card.citations,
             ),
         )
         running.phase = "revealed"

@@ -58,7 +58,7 @@ class Card:
     kind: CardKind
     prompt: str
     explanation: str
-    citation: Citation
+    citations: tuple[Citation, ...]
     difficulty: Difficulty
     options: tuple[str, ...] = ()  # for choice and truefalse
     correct: int = 0  # index into options
@@ -147,7 +147,7 @@ def _choice_card(question: ChoiceQuestion, catalog: Catalog, rng: random.Random 
         kind="choice",
         prompt=question.prompt,
         explanation=question.explanation,
-        citation=catalog.citation(question.cite),
+        citations=catalog.citations(question.cites),
         difficulty=question.difficulty,
         options=tuple(choice.text for choice in choices),
         correct=next(i for i, choice in enumerate(choices) if choice.correct),
@@ -167,7 +167,7 @@ def _authored_card(
         kind="short",
         prompt=question.prompt,
         explanation=question.explanation,
-        citation=catalog.citation(question.cite),
+        citations=catalog.citations(question.cites),
         difficulty=question.difficulty,
     )
     if isinstance(question, TrueFalseQuestion):
@@ -216,7 +216,7 @@ def _whosaid_cards(question: WhoSaidQuestion, catalog: Catalog, rng: random.Rand
                 kind="choice",
                 prompt=f"Who said it? “{shorten(quote.text, QUOTE_PROMPT_CHARS)}”",
                 explanation=explanation,
-                citation=catalog.citation(quote.cite),
+                citations=catalog.citations([quote.cite]),
                 difficulty=question.difficulty,
                 options=tuple(options),
                 correct=correct,
@@ -251,7 +251,7 @@ def _when_cards(question: WhenQuestion, catalog: Catalog, rng: random.Random) ->
                 kind="choice",
                 prompt=f"In which year? {event.title}",
                 explanation=f"{human_date(event.date)}: {event.title}.{detail}",
-                citation=catalog.citation(event.cite),
+                citations=catalog.citations(event.cites),
                 difficulty=question.difficulty,
                 options=tuple(str(y) for y in years),
                 correct=years.index(year),
@@ -273,7 +273,7 @@ def _acronym_cards(question: AcronymQuestion, catalog: Catalog, rng: random.Rand
                 kind="choice",
                 prompt=f"What does {term.term} stand for?",
                 explanation=f"{term.term}: {term.expansion}. {term.definition}",
-                citation=catalog.citation(term.cite),
+                citations=catalog.citations(term.cites),
                 difficulty=question.difficulty,
                 options=tuple(options),
                 correct=correct,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.core.content.catalog import Catalog
 from bot.core.content.loader import (
+    cite_paths,
     cite_problem,
     content_files,
     display_name,
@@ -68,9 +69,9 @@ def _check_references(
     for index, question in questions:
         path: YamlPath = ("questions", index)
         if isinstance(question, Authored):
-            found = cite_problem(question.cite, catalog.sources)
-            if found is not None:
-                problems.append(where.problem((*path, "cite", found[1]), found[0]))
+            for cited, cite in cite_paths(question):
+                if (found := cite_problem(cite, catalog.sources)) is not None:
+                    problems.append(where.problem((*path, *cited, found[1]), found[0]))
             person = getattr(question, "person", None)
             if person is not None and person not in catalog.people:
                 problems.append(

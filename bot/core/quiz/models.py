@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from bot.core.content.models import Cite, Line, Model, Slug, Text
+from bot.core.content.models import Cited, Line, Model, Slug, Text
 from bot.core.text import fold
 
 Difficulty = Literal["easy", "medium", "hard"]
@@ -32,10 +32,9 @@ class _Question(Model):
     difficulty: Difficulty = "medium"
 
 
-class _Authored(_Question):
+class _Authored(_Question, Cited):
     prompt: Text
     explanation: Text = Field(description="Shown with the answer, after the question closes.")
-    cite: Cite
 
 
 class ChoiceQuestion(_Authored):

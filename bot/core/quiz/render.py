@@ -77,4 +77,4 @@ def verdict_reply(card: Card, verdict: Verdict) -> Reply:
     if verdict.picked is not None and card.feedback and card.feedback[verdict.picked]:
         lines.append(card.feedback[verdict.picked] or "")
     lines.append(card.explanation)
-    return Reply(text="\n".join(lines), citations=(card.citation,), ephemeral=True)
+    return Reply(text="\n".join(lines), citations=card.citations, ephemeral=True)
