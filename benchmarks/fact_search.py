@@ -1,11 +1,13 @@
 """How well /fact search answers questions in a student's own words.
 
-    python -m benchmarks.fact_search [--devset benchmarks/search_devset.yaml]
+    python -m benchmarks.fact_search [--devset benchmarks/search_devset.yaml] [--sweep]
 
-On the development set (paraphrased questions, each with the facts that answer it): recall@1 and
-recall@3 of the plain index (words as typed) and of the meaning index (stems and the course's
-vocabulary); the share of questions /fact search would answer with confidence, and of invented
-questions (the course has no answer) it would answer with confidence; the latency of a lookup.
+On the development set (paraphrased questions, each with what answers it: facts, and events,
+terms or quotes under `also`): recall@1 and recall@3 of facts alone (words as typed, then stems
+and the course's vocabulary), and of the whole course searched together (every kind); the same on
+the held-out questions, which are never used for tuning; the share of questions answered with
+confidence and rightly, and of invented questions (the course has no answer) answered with
+confidence; the latency of a lookup, at the shipped course and at --synthetic facts.
 """
 
 from __future__ import annotations
@@ -16,40 +18,54 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from bot.core.commands.browse import CONFIDENT_SCORE, RELATED_SCORE
+from bot.core.content import course_search
 from bot.core.content.catalog import Catalog
-from bot.core.content.models import Fact
+from bot.core.content.course_search import CourseSearch, Entry
 from bot.core.content.search import Hit
 from bot.core.course.library import ContentLibrary
 
 ROOT = Path(__file__).resolve().parent.parent
-Search = Callable[[str, int], list[Hit[Fact]]]
+Search = Callable[[str, int], list[Hit[Entry]]]
 
 
-def recall(search: Search, questions: list[dict[str, object]]) -> tuple[float, float]:
+def answers(entry: dict[str, Any]) -> set[str]:
+    """The keys of every entry that answers a dev-set question."""
+    return {f"fact:{i}" for i in entry.get("facts") or []} | set(entry.get("also") or [])
+
+
+def recall(search: Search, questions: list[dict[str, Any]]) -> tuple[float, float]:
     at1 = at3 = 0
     for entry in questions:
-        wanted = set(entry["facts"])  # type: ignore[call-overload]
-        found = [h.item.id for h in search(str(entry["q"]), 3)]
+        wanted = answers(entry)
+        found = [h.item.key for h in search(str(entry["q"]), 3)]
         at1 += bool(found[:1] and found[0] in wanted)
         at3 += bool(wanted & set(found))
     return at1 / len(questions), at3 / len(questions)
 
 
-def confident(search: Search, questions: list[str], threshold: float) -> float:
-    hits = [search(q, 1) for q in questions]
-    return sum(bool(h and h[0].score >= threshold) for h in hits) / len(questions)
+def confident(course: CourseSearch, questions: list[str]) -> float:
+    """The share of `questions` (invented ones) answered with confidence."""
+    return sum(course.confident(q, course.search(q, 3)) for q in questions) / len(questions)
 
 
-def confident_right(search: Search, questions: list[dict[str, object]], threshold: float) -> float:
-    right = 0
+def related(course: CourseSearch, questions: list[str]) -> float:
+    hits = [course.search(q, 1) for q in questions]
+    return sum(bool(h and h[0].score >= course_search.RELATED_SCORE) for h in hits) / len(hits)
+
+
+def confident_right(course: CourseSearch, questions: list[dict[str, Any]]) -> tuple[float, float]:
+    """The shares of `questions` answered with confidence, rightly and wrongly."""
+    right = wrong = 0
     for entry in questions:
-        hits = search(str(entry["q"]), 1)
-        right += bool(hits and hits[0].score >= threshold and hits[0].item.id in entry["facts"])  # type: ignore[operator]
-    return right / len(questions)
+        hits = course.search(str(entry["q"]), 3)
+        if course.confident(str(entry["q"]), hits):
+            right += hits[0].item.key in answers(entry)
+            wrong += hits[0].item.key not in answers(entry)
+    return right / len(questions), wrong / len(questions)
 
 
 def latency_ms(search: Search, questions: list[str], rounds: int = 5) -> tuple[float, float]:
@@ -63,45 +79,68 @@ def latency_ms(search: Search, questions: list[str], rounds: int = 5) -> tuple[f
     return statistics.median(times), times[int(len(times) * 0.99) - 1]
 
 
+def searches(catalog: Catalog) -> dict[str, Search]:
+    course = catalog.course
+    return {
+        "facts, words as typed": lambda q, n: course.search_as_typed(q, n, kinds=("fact",)),
+        "facts, stems + vocabulary": lambda q, n: course.search(q, n, kinds=("fact",)),
+        "whole course (every kind)": lambda q, n: course.search(q, n),
+    }
+
+
 def main(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     library = ContentLibrary([ROOT / "content"], root=ROOT, quiz_paths=[ROOT / "quizzes"])
     loaded = time.perf_counter() - started
     catalog = library.catalog
     data = yaml.safe_load(Path(args.devset).read_text(encoding="utf-8"))
-    questions, invented = data["questions"], data["invented"]
-    print(f"development set: {len(questions)} questions, {len(invented)} invented; "
-          f"{len(catalog.facts)} facts; content loaded in {loaded:.2f} s")  # fmt: skip
-    searches: dict[str, Search] = {
-        "words as typed": catalog.search_facts,
-        "stems + course vocabulary": catalog.search_facts_by_meaning,
-    }
-    for name, search in searches.items():
+    questions, heldout, invented = data["questions"], data.get("heldout", []), data["invented"]
+    print(f"development set: {len(questions)} questions, {len(heldout)} held out, "
+          f"{len(invented)} invented; {len(catalog.course)} entries "
+          f"({len(catalog.facts)} facts); content loaded in {loaded:.2f} s")  # fmt: skip
+    fact_only = [q for q in heldout if q.get("facts")]
+    for name, search in searches(catalog).items():
+        whole = name.startswith("whole")
         r1, r3 = recall(search, questions)
-        print(f"  {name:27} recall@1 {r1:6.1%}  recall@3 {r3:6.1%}")
-    meaning = catalog.search_facts_by_meaning
-    print(f"thresholds: confident >= {CONFIDENT_SCORE}, related >= {RELATED_SCORE}")
-    right = confident_right(meaning, questions, CONFIDENT_SCORE)
+        h1, h3 = recall(search, heldout if whole else fact_only)
+        print(f"  {name:27} recall@1 {r1:6.1%}  recall@3 {r3:6.1%}   held out: "
+              f"recall@1 {h1:6.1%}  recall@3 {h3:6.1%}")  # fmt: skip
+    course = catalog.course
     print(
-        f"  answered with confidence and right: {right:.1%} of questions; invented answered "
-        f"with confidence: {confident(meaning, invented, CONFIDENT_SCORE):.1%}; invented shown "
-        f"as related: {confident(meaning, invented, RELATED_SCORE):.1%}"
+        f"confident: score >= {course_search.CONFIDENT_SCORE}, ahead of the next by "
+        f">= {course_search.CONFIDENT_MARGIN}, and the kind of answer asked for; related: "
+        f"score >= {course_search.RELATED_SCORE}"
     )
+    report(course, questions, heldout, invented)
     if args.sweep:
-        for threshold in range(40, 85, 2):
-            right = confident_right(meaning, questions, threshold)
-            wrong = confident(meaning, invented, threshold)
-            print(f"    {threshold}: right-confident {right:.1%}, invented-confident {wrong:.1%}")
-    asked = [str(q["q"]) for q in questions] + list(invented)
-    p50, p99 = latency_ms(meaning, asked)
+        for score in range(60, 82, 2):
+            for margin in (0, 2, 5, 8):
+                course_search.CONFIDENT_SCORE, course_search.CONFIDENT_MARGIN = score, margin
+                print(f"    score {score}, margin {margin}: ", end="")
+                report(course, questions, heldout, invented)
+    search = searches(catalog)["whole course (every kind)"]
+    asked = [str(q["q"]) for q in [*questions, *heldout]] + list(invented)
+    p50, p99 = latency_ms(search, asked)
     print(f"lookup latency at the shipped course: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
     if args.synthetic:
         big, built = synthetic(catalog, args.synthetic)
-        p50, p99 = latency_ms(big.search_facts_by_meaning, asked, rounds=1)
+        p50, p99 = latency_ms(searches(big)["whole course (every kind)"], asked, rounds=1)
         print(
             f"at {args.synthetic:,} synthetic facts: indexes built in {built:.1f} s; lookup p50 "
             f"{p50:.2f} ms, p99 {p99:.2f} ms"
         )
+
+
+def report(
+    course: CourseSearch, questions: list[Any], heldout: list[Any], invented: list[str]
+) -> None:
+    right, wrong = confident_right(course, questions)
+    held_right, held_wrong = confident_right(course, heldout)
+    print(
+        f"answered with confidence: rightly {right:.1%}, wrongly {wrong:.1%} (held out "
+        f"{held_right:.1%}, {held_wrong:.1%}); invented answered with confidence "
+        f"{confident(course, invented):.1%}, shown as related {related(course, invented):.1%}"
+    )
 
 
 def synthetic(catalog: Catalog, count: int) -> tuple[Catalog, float]:

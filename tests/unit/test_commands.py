@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.app import Lectern
+from bot.core.content.course_search import LABELS
 from tests.conftest import TEACHER, ask, one
 
 
@@ -146,7 +147,7 @@ def test_fact_unknown_topic_lists_topics(app: Lectern) -> None:
 
 def test_fact_search_answers_natural_questions(app: Lectern) -> None:
     reply = one(app, "/fact search when did NATO take command of ISAF?")
-    assert reply.title is not None and reply.title.startswith("From the course")
+    assert reply.title is not None and "from the course" in reply.title
     first = reply.text.splitlines()[0]
     assert "2003" in first and "ISAF" in first
     assert 1 <= len(reply.citations) <= 3
@@ -155,13 +156,39 @@ def test_fact_search_answers_natural_questions(app: Lectern) -> None:
 
 def test_fact_search_bridges_the_students_words_and_the_courses(app: Lectern) -> None:
     """ "The Kremlin", "the alliance" and "moving east" are not the fact's words."""
-    reply = one(app, "/fact search How did the Kremlin react to the alliance moving east?")
-    assert "moved east" in reply.text and "enlargement" in reply.text
+    question = "How did the Kremlin react to the alliance moving east?"
+    facts = app.library.catalog.search_facts_by_meaning(question, 1)
+    assert "moved east" in facts[0].item.text and "enlargement" in facts[0].item.text
+    reply = one(app, f"/fact search {question}")
+    assert "Russia fiercely opposed NATO's move east" in reply.text
+
+
+def test_fact_search_covers_every_kind_and_labels_each_result(app: Lectern) -> None:
+    term = one(app, "/fact search what is the security dilemma")
+    assert term.title is not None and term.title.startswith("Term from the course")
+    assert term.text.startswith("security dilemma: ")
+    assert "/define security dilemma" in [c.value for c in term.choices]
+    event = one(app, "/fact search when did NATO take command of ISAF?")
+    assert event.title is not None and event.title.startswith("Event from the course")
+    assert event.text.startswith("11 August 2003: NATO takes command of ISAF.")
+    assert "• Fact: NATO assumed command of ISAF on 11 August 2003" in event.text
+    assert "/timeline 2003" in [c.value for c in event.choices]
+    closest = one(app, "/fact search When did Putin first go to NATO headquarters in Brussels?")
+    lines = closest.text.splitlines()
+    assert lines[0] == "Nothing answers this for sure; the closest:"
+    assert lines[1].startswith("1. Event: October 2001: Putin's first visit to Brussels.")
+    assert all(line.split(". ", 1)[1].split(":")[0] in LABELS.values() for line in lines[1:])
+
+
+def test_fact_search_does_not_answer_a_who_question_with_nobody(app: Lectern) -> None:
+    """Every word of the question is in the course, but not who commanded ISAF in 2002."""
+    reply = one(app, "/fact search Who was the first commander of ISAF in 2002?")
+    assert reply.text.startswith("Nothing answers this for sure; the closest:")
 
 
 def test_fact_search_without_a_related_fact_says_so_and_where_to_look(app: Lectern) -> None:
     reply = one(app, "/fact search recipe for a chocolate cake with strawberries")
-    assert reply.text.startswith("No fact in the course answers") and "/topics" in reply.text
+    assert reply.text.startswith("Nothing in the course answers") and "/topics" in reply.text
 
 
 def test_topics_and_sources(app: Lectern) -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from bot.core.commands.content_render import fact_reply
+from bot.core.commands.content_render import entry_choice, entry_line, entry_text, fact_reply
 from bot.core.commands.registry import Context
+from bot.core.content.course_search import RELATED_SCORE
 from bot.core.messages import Choice, Reply
 from bot.core.parser import Parsed
 from bot.core.text import shorten
 
-# Chosen on benchmarks/search_devset.yaml (python -m benchmarks.fact_search --sweep).
-CONFIDENT_SCORE = 70.0  # the top fact is shown as the answer (invented questions: 3% above)
-RELATED_SCORE = 45.0  # below this, a fact is not related enough to show
+SHOWN = 3  # entries a search reply shows at most
 
 
 async def fact(ctx: Context, args: Parsed) -> list[Reply]:
@@ -46,47 +45,53 @@ async def fact(ctx: Context, args: Parsed) -> list[Reply]:
 
 
 def _search(ctx: Context, query: str) -> list[Reply]:
-    """The fact that answers a question, when the evidence is strong; the closest facts, when
-    it is weaker; and only when nothing is related, a way on (thresholds: the dev set's)."""
+    """What answers a question, from facts, events, terms and quotes alike, each labelled with
+    its kind: the answer itself when the evidence is strong; the closest entries when it is
+    weaker; and only when nothing is related, a way on (thresholds: the dev set's)."""
     if not query:
         return [ctx.spec.usage_reply("Tell me what to search for.")]
     catalog = ctx.catalog
-    hits = [h for h in catalog.search_facts_by_meaning(query, limit=3) if h.score >= RELATED_SCORE]
+    found = catalog.course.search(query, limit=SHOWN)
+    hits = [h for h in found if h.score >= RELATED_SCORE]
     asked = shorten(query, 60)
     if not hits:
         terms = catalog.term_names.match(query, limit=2, cutoff=90.0)
-        choices = [
+        ways = [
             Choice(f"/define {catalog.terms[m.key].term}", f"/define {catalog.terms[m.key].term}")
             for m in terms
         ]
         return [
             Reply(
-                text=f"No fact in the course answers “{shorten(query, 80)}”. Try other words, "
+                text=f"Nothing in the course answers “{shorten(query, 80)}”. Try other words, "
                 "/topics to browse, or /define for a term.",
                 title="Fact search",
                 ephemeral=True,
-                choices=tuple(choices),
+                choices=tuple(ways),
             )
         ]
-    if hits[0].score >= CONFIDENT_SCORE:
-        best, *rest = hits
-        also = [h for h in rest if h.score >= RELATED_SCORE]
-        text = best.item.text
+    entries = [h.item for h in hits]
+    choices = tuple(c for e in entries if (c := entry_choice(e)) is not None)
+    citations = catalog.citations(c for e in entries for c in e.cites)
+    if catalog.course.confident(query, found):
+        best, *also = entries
+        text = entry_text(catalog, best)
         if also:
-            text += "\n\nRelated:\n" + "\n".join(f"• {h.item.text}" for h in also)
+            text += "\n\nRelated:\n" + "\n".join(f"• {entry_line(catalog, e)}" for e in also)
         return [
             Reply(
                 text=text,
-                title=f"From the course: “{asked}”",
-                citations=catalog.citations(c for h in [best, *also] for c in h.item.cites),
+                title=f"{best.label} from the course: “{asked}”",
+                citations=citations,
+                choices=choices,
             )
         ]
-    lines = [f"{n}. {h.item.text}" for n, h in enumerate(hits, start=1)]
+    lines = [f"{n}. {entry_line(catalog, e)}" for n, e in enumerate(entries, start=1)]
     return [
         Reply(
-            text="No fact answers this for sure; the closest:\n" + "\n".join(lines),
-            title=f"Closest facts to “{asked}”",
-            citations=catalog.citations(c for h in hits for c in h.item.cites),
+            text="Nothing answers this for sure; the closest:\n" + "\n".join(lines),
+            title=f"Closest in the course to “{asked}”",
+            citations=citations,
+            choices=choices,
         )
     ]
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.core.content.catalog import Catalog
-from bot.core.content.models import Fact, Quote
-from bot.core.messages import Field, Reply
-from bot.core.text import human_date
+from bot.core.content.course_search import Entry
+from bot.core.content.models import Event, Fact, Quote, Term
+from bot.core.messages import Choice, Field, Reply
+from bot.core.text import human_date, shorten
 
 
 def speaker_line(catalog: Catalog, quote: Quote) -> str:
@@ -37,3 +38,36 @@ def fact_reply(catalog: Catalog, fact: Fact, title: str) -> Reply:
         fields=(Field("Topics", topics, inline=True),),
         citations=catalog.citations(fact.cites),
     )
+
+
+def entry_text(catalog: Catalog, entry: Entry) -> str:
+    """An entry of any kind as the text of an answer (a fact, an event with its date, a term
+    with its expansion, a quote with who said it)."""
+    item = entry.item
+    if isinstance(item, Event):
+        return f"{human_date(item.date)}: {item.title}." + (
+            f" {item.description}" if item.description else ""
+        )
+    if isinstance(item, Term):
+        name = f"{item.term} ({item.expansion})" if item.expansion else item.term
+        return f"{name}: {item.definition}"
+    if isinstance(item, Quote):
+        return f"“{item.text}”\n{speaker_line(catalog, item)}"
+    return item.text
+
+
+def entry_line(catalog: Catalog, entry: Entry, limit: int = 300) -> str:
+    """One line of a list of search results, labelled with the entry's kind."""
+    return f"{entry.label}: {shorten(entry_text(catalog, entry), limit)}"
+
+
+def entry_choice(entry: Entry) -> Choice | None:
+    """The command that shows more of an entry, where there is one."""
+    item = entry.item
+    if isinstance(item, Term):
+        return Choice(f"/define {item.term}", f"/define {item.term}")
+    if isinstance(item, Quote):
+        return Choice(f"/quote {item.id}", f"/quote {item.id}")
+    if isinstance(item, Event):
+        return Choice(f"/timeline {item.date[:4]}", f"/timeline {item.date[:4]}")
+    return None

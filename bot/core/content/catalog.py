@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from bot.core.content.course_search import CourseSearch, Entry
 from bot.core.content.models import Cite, Event, Fact, Person, Quote, Source, Term, Topic
 from bot.core.content.names import name_forms
 from bot.core.content.search import Hit, SearchIndex
@@ -61,9 +62,6 @@ class NameIndex:
 
 
 TOPIC_MATCH_SCORE = 80.0  # how close a misspelt topic must be to count
-_FUSED = 10  # how deep each ranking is read for the fusion
-_RRF_K = 60  # the usual constant of reciprocal rank fusion
-_RERANKED = 20  # BM25 candidates each re-ranking reads (the same recall as 40, half the time)
 
 
 @dataclass
@@ -78,11 +76,14 @@ class Catalog:
 
     def __post_init__(self) -> None:
         self.quote_index = SearchIndex(list(self.quotes.values()), lambda q: q.text)
-        self.fact_index = SearchIndex(list(self.facts.values()), self._describe_fact)
         self.vocabulary = Vocabulary(self._vocabulary())
-        self.fact_meaning_index = SearchIndex(
-            list(self.facts.values()), lambda f: self.vocabulary.analyse(self._describe_fact(f))
-        )
+        entries: list[Entry] = [
+            *(Entry("fact", f) for f in self.facts.values()),
+            *(Entry("event", e) for e in self.events.values()),
+            *(Entry("term", t) for t in self.terms.values()),
+            *(Entry("quote", q) for q in self.quotes.values()),
+        ]
+        self.course = CourseSearch(entries, self._describe, self.vocabulary)
         self.people_names = NameIndex(
             (p.id, name) for p in self.people.values() for name in (p.name, *p.aliases)
         )
@@ -123,32 +124,29 @@ class Catalog:
         return found
 
     def search_facts_by_meaning(self, question: str, limit: int = 3) -> list[Hit[Fact]]:
-        """Facts for a question in a student's own words. Three rankings are fused (reciprocal
-        rank fusion): stems and the course's vocabulary, re-ranked and by BM25 alone, and the
-        words as typed; each fact keeps the best score any of them gave it, which is what the
-        answer's confidence is judged on."""
-        analysed = self.vocabulary.analyse(question)
-        index = self.fact_meaning_index
-        rankings: list[list[tuple[Fact, float | None]]] = [
-            [(h.item, h.score) for h in index.search(analysed, _FUSED, _RERANKED)],
-            [(index.items[i], None) for i in index.candidates(analysed, _FUSED)],
-            [(h.item, h.score) for h in self.fact_index.search(question, _FUSED, _RERANKED)],
-        ]
-        fused: dict[str, float] = {}
-        best: dict[str, float] = {}
-        facts: dict[str, Fact] = {}
-        for ranking in rankings:
-            for rank, (fact, score) in enumerate(ranking):
-                facts[fact.id] = fact
-                fused[fact.id] = fused.get(fact.id, 0.0) + 1.0 / (_RRF_K + rank)
-                if score is not None:
-                    best[fact.id] = max(best.get(fact.id, 0.0), score)
-        order = sorted(fused, key=lambda key: (-fused[key], key))[:limit]
-        return [Hit(facts[key], best.get(key, 0.0)) for key in order]
+        """Facts alone for a question in a student's own words (see CourseSearch)."""
+        hits = self.course.search(question, limit, kinds=("fact",))
+        return [Hit(h.item.item, h.score) for h in hits if isinstance(h.item.item, Fact)]
 
-    def _describe_fact(self, fact: Fact) -> str:
-        topics = " ".join(self.topics[t].title for t in fact.topics if t in self.topics)
-        return f"{fact.text} {fact.date or ''} {topics}"
+    def _topic_titles(self, topics: Iterable[str]) -> str:
+        return " ".join(self.topics[t].title for t in topics if t in self.topics)
+
+    def _describe(self, entry: Entry) -> str:
+        """The text an entry is found by: what a reply shows of it, with its date, its topics'
+        titles and, for a quote, who said it."""
+        item = entry.item
+        if isinstance(item, Fact):
+            return f"{item.text} {item.date or ''} {self._topic_titles(item.topics)}"
+        if isinstance(item, Event):
+            return (
+                f"{item.title}. {item.description or ''} {item.date} "
+                f"{self._topic_titles(item.topics)}"
+            )
+        if isinstance(item, Term):
+            return f"{item.term} {item.expansion or ''} {' '.join(item.aliases)} {item.definition}"
+        speaker = self.people.get(item.speaker)
+        said = f"{speaker.name} {item.role or speaker.role or ''}" if speaker else ""
+        return f"{item.text} {said} {item.context or ''} {item.date or ''}"
 
     def citation(self, cite: Cite) -> Citation:
         source = self.sources[cite.source]
@@ -171,4 +169,6 @@ class Catalog:
         return self.quote_index.search(fragment, limit)
 
     def search_facts(self, question: str, limit: int = 3) -> list[Hit[Fact]]:
-        return self.fact_index.search(question, limit)
+        """Facts by the words as typed alone: the baseline of benchmarks/fact_search.py."""
+        hits = self.course.search_as_typed(question, limit, kinds=("fact",))
+        return [Hit(h.item.item, h.score) for h in hits if isinstance(h.item.item, Fact)]

@@ -25,6 +25,7 @@ from rapidfuzz.distance import OSA
 from bot.core.text import STOPWORDS, fold
 
 T = TypeVar("T")
+Mask = npt.NDArray[np.bool_]  # one flag per indexed item, in the order the items were given
 
 _K1 = 1.2
 _B = 0.75
@@ -143,8 +144,11 @@ class SearchIndex(Generic[T]):
             weights.append(self._idf[matches[0][0]] if matches else self._max_idf)
         return _Query(folded, chosen, expansions, weights)
 
-    def _candidates(self, query: _Query, limit: int = _CANDIDATES) -> list[int]:
-        """Document ids ranked by BM25 over the (corrected) query words."""
+    def _candidates(
+        self, query: _Query, limit: int = _CANDIDATES, allowed: Mask | None = None
+    ) -> list[int]:
+        """Document ids ranked by BM25 over the (corrected) query words; only those `allowed`
+        marks, when it is given."""
         chosen = [(w, s) for matches in query.expansions for w, s in matches]
         rare = [(w, s) for w, s in chosen if len(self._docs[w]) <= self._common]
         chosen = rare or chosen
@@ -160,24 +164,35 @@ class SearchIndex(Generic[T]):
             dense = np.bincount(docs, weights=weights, minlength=len(self.items))
             touched = np.flatnonzero(dense)
             scores = dense[touched]
+        if allowed is not None:
+            kept = allowed[touched]
+            touched, scores = touched[kept], scores[kept]
         if len(touched) > limit:
             best = np.argpartition(scores, -limit)[-limit:]
             touched, scores = touched[best], scores[best]
         order = np.argsort(-scores, kind="stable")
         return [int(d) for d in touched[order]]
 
-    def candidates(self, query: str, limit: int = _CANDIDATES) -> list[int]:
-        """The first stage alone: document ids BM25 ranks highest (for diagnostics)."""
-        return self._candidates(self._query(query), limit)
+    def candidates(
+        self, query: str, limit: int = _CANDIDATES, allowed: Mask | None = None
+    ) -> list[int]:
+        """The first stage alone: document ids BM25 ranks highest."""
+        return self._candidates(self._query(query), limit, allowed)
 
-    def search(self, query: str, limit: int = 5, candidates: int = _CANDIDATES) -> list[Hit[T]]:
+    def search(
+        self,
+        query: str,
+        limit: int = 5,
+        candidates: int = _CANDIDATES,
+        allowed: Mask | None = None,
+    ) -> list[Hit[T]]:
         """The best `limit` items for `query`, scored 0..100, best first; the re-ranking looks
-        at the first `candidates` of BM25."""
+        at the first `candidates` of BM25 (among the documents `allowed` marks, if given)."""
         parsed = self._query(query)
         if not parsed.words:
             return []
         hits = []
-        for doc_id in self._candidates(parsed, candidates):
+        for doc_id in self._candidates(parsed, candidates, allowed):
             text = self._folded[doc_id]
             coverage = self._coverage(parsed.words, parsed.weights, set(text.split()))
             alignment = fuzz.partial_ratio(parsed.folded, text) / 100.0
