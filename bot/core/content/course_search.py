@@ -113,9 +113,10 @@ class CourseSearch:
         allowed = self._allowed(kinds)
         analysed = self._vocabulary.analyse(question)
         meaning = self._meaning
+        reranked, by_bm25 = meaning.ranked(analysed, _FUSED, _RERANKED, allowed)
         rankings: list[list[tuple[Entry, float | None]]] = [
-            [(h.item, h.score) for h in meaning.search(analysed, _FUSED, _RERANKED, allowed)],
-            [(meaning.items[i], None) for i in meaning.candidates(analysed, _FUSED, allowed)],
+            [(h.item, h.score) for h in reranked],
+            [(entry, None) for entry in by_bm25[:_FUSED]],
             [(h.item, h.score) for h in self._plain.search(question, _FUSED, _RERANKED, allowed)],
         ]
         fused: dict[str, float] = {}

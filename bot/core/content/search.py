@@ -24,6 +24,8 @@ from rapidfuzz.distance import OSA
 
 from bot.core.text import STOPWORDS, fold
 
+CONCEPT = "qq"  # starts a concept token (bot.core.content.vocabulary); no English word does
+
 T = TypeVar("T")
 Mask = npt.NDArray[np.bool_]  # one flag per indexed item, in the order the items were given
 
@@ -160,13 +162,15 @@ class SearchIndex(Generic[T]):
             # Few postings: sum per touched document without touching the whole collection.
             touched, inverse = np.unique(docs, return_inverse=True)
             scores = np.bincount(inverse, weights=weights)
+            if allowed is not None:
+                kept = allowed[touched]
+                touched, scores = touched[kept], scores[kept]
         else:
             dense = np.bincount(docs, weights=weights, minlength=len(self.items))
+            if allowed is not None:
+                dense[~allowed] = 0.0
             touched = np.flatnonzero(dense)
             scores = dense[touched]
-        if allowed is not None:
-            kept = allowed[touched]
-            touched, scores = touched[kept], scores[kept]
         if len(touched) > limit:
             best = np.argpartition(scores, -limit)[-limit:]
             touched, scores = touched[best], scores[best]
@@ -188,18 +192,30 @@ class SearchIndex(Generic[T]):
     ) -> list[Hit[T]]:
         """The best `limit` items for `query`, scored 0..100, best first; the re-ranking looks
         at the first `candidates` of BM25 (among the documents `allowed` marks, if given)."""
+        return self.ranked(query, limit, candidates, allowed)[0]
+
+    def ranked(
+        self,
+        query: str,
+        limit: int = 5,
+        candidates: int = _CANDIDATES,
+        allowed: Mask | None = None,
+    ) -> tuple[list[Hit[T]], list[T]]:
+        """Both stages from one pass: the re-ranked hits, as search() gives them, and BM25's
+        own order of the candidates it re-ranked."""
         parsed = self._query(query)
         if not parsed.words:
-            return []
+            return [], []
         hits = []
-        for doc_id in self._candidates(parsed, candidates, allowed):
+        order = self._candidates(parsed, candidates, allowed)
+        for doc_id in order:
             text = self._folded[doc_id]
             coverage = self._coverage(parsed.words, parsed.weights, set(text.split()))
             alignment = fuzz.partial_ratio(parsed.folded, text) / 100.0
             score = 100.0 * (0.65 * coverage + 0.35 * alignment)
             hits.append(Hit(self.items[doc_id], round(score, 2)))
         hits.sort(key=lambda hit: -hit.score)
-        return hits[:limit]
+        return hits[:limit], [self.items[doc_id] for doc_id in order]
 
     @staticmethod
     def _coverage(query_words: list[str], weights: list[float], doc_words: set[str]) -> float:
@@ -214,6 +230,8 @@ class SearchIndex(Generic[T]):
         for word, weight in zip(query_words, weights, strict=True):
             if word in doc_words:
                 credit = 1.0
+            elif word.startswith(CONCEPT) or word.isdigit():
+                credit = 0.0  # a concept or a figure is there or not: no near miss counts
             else:
                 best = process.extractOne(word, doc_words, scorer=fuzz.ratio, score_cutoff=75)
                 credit = (best[1] / 100.0) ** 2 if best is not None else 0.0

@@ -15,6 +15,7 @@ from functools import cache
 
 import Stemmer
 
+from bot.core.content.search import CONCEPT
 from bot.core.text import STOPWORDS, fold
 
 # How a student names the actors the course calls otherwise; the right side is a concept.
@@ -103,5 +104,5 @@ class Vocabulary:
         # Stopwords stay as they are, so that the index still knows them for stopwords.
         stems = [word if word in STOPWORDS else stem(word) for word in folded.split()]
         # A concept is one token of letters and digits (the index folds everything else away).
-        concepts = ["qq" + re.sub(r"[^0-9a-z]", "", c) for c in self.concepts(folded)]
+        concepts = [CONCEPT + re.sub(r"[^0-9a-z]", "", c) for c in self.concepts(folded)]
         return " ".join([*stems, *concepts])
