@@ -24,6 +24,9 @@ from bot.core.ports import Clock, Outbox
 from bot.core.quiz.classroom import Classroom
 from bot.core.quiz.group_commit import DEFAULT_WINDOW
 from bot.core.quiz.store_port import Store
+from bot.core.review.memory import Memory
+from bot.core.review.recorder import ClassMemory
+from bot.core.review.store_port import ReviewStore
 from bot.core.timers import Timers
 from bot.settings import Settings, secret
 from bot.store.engine import async_url, shown
@@ -54,7 +57,7 @@ async def open_store(settings: Settings) -> SqlStore:
     return store
 
 
-class BotStore(Store, DailyStore, Protocol):
+class BotStore(Store, DailyStore, ReviewStore, Protocol):
     """Everything one process keeps in its database (SqlStore is the one implementation)."""
 
 
@@ -69,9 +72,11 @@ class Bot:
     store: BotStore
     clock: Clock
     daily: DailyPoster
+    class_memory: ClassMemory
 
     async def close(self) -> None:
         await self.daily.drain()
+        await self.class_memory.drain()
         await self.delivery.close()
 
 
@@ -90,8 +95,15 @@ def assemble(
     """Wire one process serving the platforms of `outboxes` (platform name -> its outbox)."""
     delivery = Delivery(outboxes, clock, sleep=sleep)
     timers = Timers(clock)
+    memory = Memory(store)
+    class_memory = ClassMemory(memory, library, window)
     classroom = Classroom(
-        store, delivery, platforms=frozenset(outboxes), wake=timers.wake, window=window
+        store,
+        delivery,
+        platforms=frozenset(outboxes),
+        wake=timers.wake,
+        window=window,
+        on_answer=class_memory,
     )
     timers.add(classroom)
     daily = DailyPoster(
@@ -111,8 +123,9 @@ def assemble(
         store=store,
         limits={platform: outbox.limits for platform, outbox in outboxes.items()},
         daily=daily,
+        memory=memory,
     )
-    return Bot(app, classroom, delivery, timers, store, clock, daily)
+    return Bot(app, classroom, delivery, timers, store, clock, daily, class_memory)
 
 
 def seeded(settings: Settings) -> random.Random:

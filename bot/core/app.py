@@ -24,6 +24,7 @@ from bot.core.parser import Parsed, ParseError, parse
 from bot.core.quiz.classroom import Classroom
 from bot.core.quiz.practice import PracticeBook
 from bot.core.quiz.store_port import Store
+from bot.core.review.memory import Memory
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +54,12 @@ class Lectern:
         store: Store | None = None,
         limits: Mapping[str, Limits] | None = None,
         daily: DailyPoster | None = None,
+        memory: Memory | None = None,
     ) -> None:
         self.library = library
         self.classroom = classroom
         self.daily = daily
+        self.memory = memory
         self.store = store
         self.rng = rng or random.Random()
         self.registry = registry or default_registry()
@@ -133,6 +136,7 @@ class Lectern:
             classroom=self.classroom,
             store=self.store,
             daily=self.daily,
+            memory=self.memory,
         )
 
     def _unknown(self, name: str, message: str) -> Reply:

@@ -26,6 +26,7 @@ from bot.core.quiz.records import (
 from bot.store.daily_sql import DailySql
 from bot.store.engine import aware, create_engine
 from bot.store.migrate import upgrade
+from bot.store.review_sql import ReviewSql
 from bot.store.tables import answers, memos, questions, scores, sessions
 
 
@@ -68,7 +69,7 @@ def _answer_row(answer: AnswerIn) -> dict[str, Any]:
     }
 
 
-class SqlStore(DailySql):
+class SqlStore(DailySql, ReviewSql):
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         dialect = engine.dialect.name

@@ -143,3 +143,52 @@ sa.Index(
     sqlite_where=daily_posts.c.status == "claimed",
     postgresql_where=daily_posts.c.status == "claimed",
 )
+
+# Spaced repetition: each student's memory of each question (FSRS's card), and every review.
+review_memories = sa.Table(
+    "review_memories",
+    metadata,
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("quiz_id", sa.String(80), nullable=False),
+    sa.Column("card_key", sa.String(200), nullable=False),
+    sa.Column("topic", sa.String(80), nullable=True),
+    sa.Column("state", sa.SmallInteger, nullable=False),
+    sa.Column("step", sa.Integer, nullable=True),
+    sa.Column("stability", sa.Float, nullable=True),
+    sa.Column("difficulty", sa.Float, nullable=True),
+    sa.Column("due", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_review", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("reviews", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("right", sa.Integer, nullable=False, server_default="0"),
+    sa.PrimaryKeyConstraint("platform", "user_id", "quiz_id", "card_key"),
+)
+# What /review asks: a student's memories by when they fall due.
+sa.Index(
+    "ix_review_memories_due",
+    review_memories.c.platform,
+    review_memories.c.user_id,
+    review_memories.c.due,
+)
+
+review_log = sa.Table(
+    "review_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("quiz_id", sa.String(80), nullable=False),
+    sa.Column("card_key", sa.String(200), nullable=False),
+    sa.Column("rating", sa.SmallInteger, nullable=False),
+    sa.Column("correct", sa.Boolean, nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("elapsed_ms", sa.Integer, nullable=True),
+)
+# A student's reviews by time: study days, and what forgetting a student deletes.
+sa.Index(
+    "ix_review_log_student",
+    review_log.c.platform,
+    review_log.c.user_id,
+    review_log.c.reviewed_at,
+)

@@ -69,6 +69,8 @@ def slash_of(client: LecternClient, text: str) -> tuple[str, str | None, dict[st
         word = parsed.words[0].casefold() if parsed.words else ""
         if parsed.name == "practice" and command.get_command(word) is None:
             sub = "start" if args else "current"
+        elif parsed.name == "progress" and not args:
+            sub = "show"  # on Discord, /progress alone is /progress show
         elif command.get_command(word) is None:
             return None
         else:

@@ -161,6 +161,29 @@ async def test_a_practice_run(harness: Harness) -> None:
     assert harness.channel() == [], "a practice is private"
 
 
+async def test_a_review_brings_back_what_was_missed(harness: Harness) -> None:
+    [start] = await harness.send("sam", "/review")
+    assert start.text.startswith("No reviews yet: try /practice")
+    _, question = await harness.send("sam", "/practice sample questions:1")
+    wrong = next(label for label, _ in question.choices if "Rome" not in label)
+    verdict, _ = await harness.click("sam", question, wrong[:2])
+    assert verdict.text.startswith("❌")
+    [nothing] = await harness.send("sam", "/review")
+    assert nothing.text.startswith("Nothing is due. Your next review is in 1 minute")
+    await harness.advance(600)
+    intro, again = await harness.send("sam", "/review")
+    assert intro.text.startswith("1 question due, the most overdue first")
+    assert again.title == "Review · 1/1"
+    right = next(label for label, _ in again.choices if "Rome" in label)
+    verdict, done = await harness.click("sam", again, right[:2])
+    assert verdict.text.startswith("✅ Right:") and "Rome" in verdict.text
+    assert done.title == "Review: finished"
+    [progress] = await harness.send("sam", "/progress")
+    assert progress.title == "Your progress"
+    assert "1 seen" in progress.text and "(1 of 2 answers)" in progress.text
+    assert harness.channel() == [], "reviews and progress are private"
+
+
 async def test_mention_injection_pings_nobody(harness: Harness) -> None:
     attempts = [
         "/whosaid @everyone <@&123>",

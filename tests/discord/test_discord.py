@@ -48,12 +48,16 @@ async def test_commands_are_synced_once_with_options_and_permissions(
     commands = _by_name(sync.json)
     assert set(commands) == {
         "help", "fact", "whosaid", "quotes", "quote", "define", "topics", "sources",
-        "timeline", "leaderboard", "reload", "quiz", "practice", "daily",
+        "timeline", "leaderboard", "reload", "quiz", "practice", "daily", "review", "progress",
     }  # fmt: skip
     assert int(commands["reload"]["default_member_permissions"]) == 16  # Manage Channels
     assert commands["fact"]["default_member_permissions"] is None
     quiz = {o["name"]: o for o in commands["quiz"]["options"]}
-    assert set(quiz) == {"list", "info", "start", "answer", "status", "skip", "stop", "results"}
+    assert set(quiz) == {
+        "list", "info", "start", "answer", "status", "skip", "stop", "results", "report",
+    }  # fmt: skip
+    progress = {o["name"] for o in commands["progress"]["options"]}
+    assert progress == {"show", "forget"}
     start = {o["name"]: o for o in quiz["start"]["options"]}
     assert start["quiz"]["type"] == 3 and start["quiz"]["required"]
     assert start["quiz"]["autocomplete"]
@@ -78,7 +82,7 @@ async def test_commands_are_synced_once_with_options_and_permissions(
         library, fake=fake, database=database, discord_guild=int(fake.guild_id)
     )
     assert _syncs(fake)[-1].path == f"applications/{fake.app_id}/guilds/{fake.guild_id}/commands"
-    assert len(_by_name(_syncs(fake)[-1].json)) == 14
+    assert len(_by_name(_syncs(fake)[-1].json)) == 16
     await guild.close()
 
 

@@ -71,15 +71,18 @@ async def test_a_class_plays_and_the_teacher_exports(
     assert rows[0] == [
         "question",
         "prompt",
+        "topic",
         "student",
         "name",
         "answer",
+        "choice",
         "correct",
         "points",
         "seconds",
     ]
-    assert rows[1][0] == "1" and rows[1][1] == first.prompt
-    assert rows[1][2:4] == ["ann", "Ann"] and rows[1][5:7] == ["yes", "1000"]
+    assert rows[1][0] == "1" and rows[1][1] == first.prompt and rows[1][2] == "nrc"
+    assert rows[1][3:5] == ["ann", "Ann"] and rows[1][7:9] == ["yes", "1000"]
+    assert rows[1][6] == (right if first.options else ""), "the chosen choice's letter"
     assert ["summary", "student", "name", "points", "correct", "answered"] in rows
     board = await say(app, CY, "/leaderboard", NOON + timedelta(minutes=1))
     assert board.title == "Leaderboard: this channel, all time"
@@ -119,3 +122,33 @@ async def test_answers_without_a_quiz_and_the_old_commands_still_work(
     assert (await say(app, TESS, "/quiz results")).text == (
         "No quiz has been played in this channel yet."
     )
+
+
+async def test_the_teacher_gets_a_report_with_its_chart(
+    setup: tuple[Lectern, FakeOutbox, Classroom],
+) -> None:
+    app, _, classroom = setup
+    assert (await say(app, TESS, "/quiz report")).text == (
+        "No quiz has been played in this channel yet."
+    )
+    await say(app, TESS, "/quiz start sample questions:1 seconds:10 scoring:flat")
+    await say(app, TESS, "/quiz stop")
+    empty = await say(app, TESS, "/quiz report")
+    assert empty.text.startswith("No one answered in #") and "nothing to report" in empty.text
+    await say(app, TESS, "/quiz start sample questions:2 seconds:10 scoring:flat")
+    running = classroom.running_in(CLASS)
+    assert running is not None
+    card = running.card
+    right = "ABCDE"[card.correct] if card.options else card.answers[0]
+    await say(app, ANN, f"/quiz answer {right}")
+    await say(app, TESS, "/quiz stop")
+    await classroom.delivery.drain()
+    assert (await say(app, ANN, "/quiz report")).text == "Only a teacher can use /quiz report."
+    report = await say(app, TESS, "/quiz report")
+    assert report.ephemeral and report.title == "Quiz report"
+    assert report.text.splitlines()[1].startswith("Q1: 100% right (1 of 1; median 0.0 s).")
+    assert "Every student got at least half right." in report.text
+    assert report.attachment is not None and report.attachment.media_type == "image/png"
+    assert report.attachment.content.startswith(b"\x89PNG")
+    older = await say(app, TESS, "/quiz report #1")
+    assert older.text.startswith("No one answered in #1")

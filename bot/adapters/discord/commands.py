@@ -43,6 +43,9 @@ CORE_NAMES = {
     "practice answer": "practice answer",
     "practice skip": "practice skip",
     "practice stop": "practice stop",
+    "review": "review",
+    "progress show": "progress",
+    "progress forget": "progress forget",
     "quiz list": "quiz list",
     "quiz info": "quiz info",
     "quiz start": "quiz start",
@@ -51,6 +54,7 @@ CORE_NAMES = {
     "quiz skip": "quiz skip",
     "quiz stop": "quiz stop",
     "quiz results": "quiz results",
+    "quiz report": "quiz report",
     "daily status": "daily status",
     "daily set": "daily set",
     "daily off": "daily off",
@@ -166,6 +170,9 @@ def build(
     async def reload(interaction: Interaction) -> None:
         await runner.handle(interaction, "/reload")
 
+    async def review(interaction: Interaction) -> None:
+        await runner.handle(interaction, "/review")
+
     names = [Choice(name=n, value=n) for n in registry.names()[:25]]
     plain = [
         command("help", app_commands.choices(command=names)(help_)),
@@ -179,6 +186,7 @@ def build(
         command("timeline", timeline),
         command("leaderboard", leaderboard),
         command("reload", reload),
+        command("review", review),
     ]
     by_name = {c.name: c for c in plain}
     by_name["fact"].autocomplete("topic")(completes("topic"))
@@ -191,6 +199,7 @@ def build(
         *plain,
         _quiz_group(runner, command, completes),
         _practice_group(runner, command, completes),
+        _progress_group(runner, command),
         _daily_group(runner, command, completes),
     ]
 
@@ -242,6 +251,12 @@ def _quiz_group(runner: Runs, command: Any, completes: Any) -> app_commands.Grou
     ) -> None:
         await runner.handle(interaction, _line("/quiz results", f"#{session}" if session else None))
 
+    @app_commands.describe(session="A session number (#12); default: the last in this channel")
+    async def report(
+        interaction: Interaction, session: app_commands.Range[int, 1] | None = None
+    ) -> None:
+        await runner.handle(interaction, _line("/quiz report", f"#{session}" if session else None))
+
     for name, callback in (
         ("list", list_),
         ("info", info),
@@ -251,6 +266,7 @@ def _quiz_group(runner: Runs, command: Any, completes: Any) -> app_commands.Grou
         ("skip", skip),
         ("stop", stop),
         ("results", results),
+        ("report", report),
     ):
         sub = command(name, callback, "quiz")
         if "quiz" in sub._params:
@@ -296,6 +312,23 @@ def _practice_group(runner: Runs, command: Any, completes: Any) -> app_commands.
         if name == "start":
             sub.autocomplete("quiz")(completes("quiz"))
         group.add_command(sub)
+    return group
+
+
+def _progress_group(runner: Runs, command: Any) -> app_commands.Group:
+    group = app_commands.Group(
+        name="progress", description="How well you remember each topic; only you see it"
+    )
+
+    async def show(interaction: Interaction) -> None:
+        await runner.handle(interaction, "/progress")
+
+    async def forget(interaction: Interaction) -> None:
+        # The core asks first; its "Yes" button sends the confirmation.
+        await runner.handle(interaction, "/progress forget")
+
+    for name, callback in (("show", show), ("forget", forget)):
+        group.add_command(command(name, callback, "progress"))
     return group
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -13,10 +14,13 @@ from bot.core.commands.registry import Context, Handler
 from bot.core.messages import Attachment, Channel, Reply
 from bot.core.parser import Parsed
 from bot.core.ports import StoreUnavailable
+from bot.core.quiz.charts import report_chart
 from bot.core.quiz.classroom import Classroom, load_cards
-from bot.core.quiz.deck import deal
+from bot.core.quiz.deck import deal, topic_of
 from bot.core.quiz.models import Quiz
+from bot.core.quiz.records import SessionRecord
 from bot.core.quiz.render import unbind
+from bot.core.quiz.report import SessionReport, build, choice_letter
 from bot.core.quiz.scoring import SCORING_MODES
 from bot.core.quiz.store_port import Store
 from bot.core.text import shorten
@@ -98,6 +102,66 @@ async def results(ctx: Context, args: Parsed, room: Classroom, store: Store) -> 
 
 
 @_class
+async def report(ctx: Context, args: Parsed, room: Classroom, store: Store) -> list[Reply]:
+    place = ctx.command.channel
+    chosen = await _session(args.words, store, place)
+    if isinstance(chosen, list):
+        return chosen
+    answers = await store.answers(chosen.id)
+    if not answers:
+        return _private(
+            f"No one answered in #{chosen.id} “{chosen.quiz_title}”: nothing to report."
+        )
+    cards = load_cards(chosen.cards)
+    asked = min(len(cards), max(chosen.current + 1, 1 + max(a.question for a in answers)))
+    found = build(cards, answers, await store.scores(chosen.id), asked)
+    day = chosen.started_at.strftime("%Y-%m-%d")
+    title = f"#{chosen.id} “{chosen.quiz_title}” ({day})"
+    chart = report_chart(found, shorten(title, 80))
+    return [
+        Reply(
+            text=report_text(found, title),
+            title="Quiz report",
+            attachment=Attachment(
+                f"lectern-report-{chosen.id}-{chosen.quiz_id}.png", chart, "image/png"
+            ),
+            ephemeral=True,
+        )
+    ]
+
+
+def report_text(found: SessionReport, title: str) -> str:
+    """Every figure of the chart in words too (for screen readers and the console)."""
+    students, asked = len(found.scores), found.asked
+    lines = [
+        f"Report of {title}: {students} student{'s' * (students != 1)}, "
+        f"{asked} question{'s' * (asked != 1)}."
+    ]
+    for q in found.questions:
+        median = f"; median {q.median_seconds:.1f} s" if q.median_seconds is not None else ""
+        lines.append(
+            f"Q{q.number}: {q.share_right:.0%} right ({q.right} of {q.answered}{median}). "
+            f"{shorten(q.prompt, 90)}"
+        )
+        wrong = q.misconception
+        if wrong is not None:
+            said = f" Its feedback: “{shorten(wrong.feedback, 120)}”" if wrong.feedback else ""
+            lines.append(f"   Most chosen wrong answer: {wrong.answer} ({wrong.count}).{said}")
+    hardest = ", ".join(f"Q{q.number} ({q.share_right:.0%})" for q in found.hardest)
+    lines.append(f"Hardest: {hardest}.")
+    counts = Counter(found.scores)
+    spread = "; ".join(
+        f"{n} right: {counts[n]}" for n in range(found.asked, -1, -1) if counts.get(n)
+    )
+    lines.append(f"Scores (students per number right): {spread}.")
+    if found.needs_help:
+        lines.append(f"Under half right: {', '.join(found.needs_help)}.")
+    else:
+        lines.append("Every student got at least half right.")
+    return "\n".join(lines)
+
+
+@_class
 async def leaderboard(ctx: Context, args: Parsed, room: Classroom, store: Store) -> list[Reply]:
     return await _leaderboard(ctx, args, store)
 
@@ -130,12 +194,16 @@ async def _start(
     return [reply]
 
 
+RESULT_COLUMNS = (
+    "question", "prompt", "topic", "student", "name", "answer", "choice", "correct", "points",
+    "seconds",
+)  # fmt: skip
+
+
 def results_csv(rows: Sequence[tuple[object, ...]], summary: Sequence[tuple[object, ...]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(
-        ["question", "prompt", "student", "name", "answer", "correct", "points", "seconds"]
-    )
+    writer.writerow(RESULT_COLUMNS)
     writer.writerows(rows)
     writer.writerow([])
     writer.writerow(["summary", "student", "name", "points", "correct", "answered"])
@@ -143,7 +211,8 @@ def results_csv(rows: Sequence[tuple[object, ...]], summary: Sequence[tuple[obje
     return buffer.getvalue().encode("utf-8")
 
 
-async def _results(ctx: Context, words: list[str], store: Store, place: Channel) -> list[Reply]:
+async def _session(words: list[str], store: Store, place: Channel) -> SessionRecord | list[Reply]:
+    """The session `words` name ("#12"), else the channel's latest; or why there is none."""
     sessions = await store.sessions_in(place, limit=10)
     if words:
         wanted = words[0].lstrip("#")
@@ -159,20 +228,30 @@ async def _results(ctx: Context, words: list[str], store: Store, place: Channel)
             return _private(
                 f"No session #{shorten(wanted, 20)} in this channel. Sessions: {listed}."
             )
-    elif sessions:
-        chosen = sessions[0]
-    else:
-        return _private("No quiz has been played in this channel yet.")
+        return chosen
+    if sessions:
+        return sessions[0]
+    return _private("No quiz has been played in this channel yet.")
+
+
+async def _results(ctx: Context, words: list[str], store: Store, place: Channel) -> list[Reply]:
+    chosen = await _session(words, store, place)
+    if isinstance(chosen, list):
+        return chosen
     answers = await store.answers(chosen.id)
     scores = await store.scores(chosen.id)
     cards = load_cards(chosen.cards)
+    quiz = ctx.library.quizzes.get(chosen.quiz_id)
+    topics = [topic_of(quiz, c.key, ctx.catalog) if quiz else None for c in cards]
     rows = [
         (
             a.question + 1,
             cards[a.question].prompt if a.question < len(cards) else "",
+            (topics[a.question] or "") if a.question < len(cards) else "",
             a.user_id,
             a.display_name,
             a.text,
+            choice_letter(cards[a.question], a.text) if a.question < len(cards) else "",
             "yes" if a.correct else "no",
             a.points,
             f"{a.latency_ms / 1000:.1f}",

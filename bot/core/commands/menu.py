@@ -10,6 +10,7 @@ from bot.core.commands import (
     meta,
     practice,
     quiz_browse,
+    review,
     timeline,
 )
 from bot.core.commands.registry import CommandSpec, Registry
@@ -102,7 +103,7 @@ def default_registry() -> Registry:
                 "/quiz results",
             ),
             handler=quiz_browse.quiz_group,
-            details="start, skip, stop and results are for teachers; everyone answers.",
+            details="start, skip, stop, results and report are for teachers; everyone answers.",
             visibility="private",
             subcommands=(
                 CommandSpec(
@@ -160,6 +161,18 @@ def default_registry() -> Registry:
                     summary="Ends the quiz now, with the podium.",
                     examples=("/quiz stop",),
                     handler=class_quiz.stop,
+                    teacher_only=True,
+                    visibility="private",
+                ),
+                CommandSpec(
+                    name="quiz report",
+                    usage="/quiz report [#id]",
+                    summary="How each question went, the misconceptions, who needs help, a chart.",
+                    examples=("/quiz report", "/quiz report #12"),
+                    handler=class_quiz.report,
+                    details="Per question: the share right, the wrong answer most chosen (with "
+                    "the quiz's feedback for it), the median time; the three hardest questions; "
+                    "the students under half right (only you see them); a PNG chart.",
                     teacher_only=True,
                     visibility="private",
                 ),
@@ -223,6 +236,39 @@ def default_registry() -> Registry:
                     summary="Ends your practice with a summary.",
                     examples=("/practice stop",),
                     handler=practice.practice_stop,
+                    visibility="private",
+                ),
+            ),
+        ),
+        CommandSpec(
+            name="review",
+            usage="/review",
+            summary="The questions you are due to review, most overdue first; only you see it.",
+            examples=("/review",),
+            handler=review.review,
+            details="Every answer you give in practice or in a class quiz is remembered (FSRS "
+            "spaced repetition): a question comes back soon when you miss it and later and "
+            "later as you keep getting it right. /practice skip brings a question back at "
+            "the end.",
+            visibility="private",
+        ),
+        CommandSpec(
+            name="progress",
+            usage="/progress | /progress forget",
+            summary="How well you remember each topic, and your days in a row; only you see it.",
+            examples=("/progress", "/progress forget"),
+            handler=review.progress,
+            details="Per topic: questions seen, well remembered (90% or better chance of "
+            "recall now), due now, and your share of right answers. /progress forget deletes "
+            "your review history after you confirm.",
+            visibility="private",
+            subcommands=(
+                CommandSpec(
+                    name="progress forget",
+                    usage="/progress forget",
+                    summary="Deletes everything the bot remembers of your answers (asks first).",
+                    examples=("/progress forget",),
+                    handler=review.forget,
                     visibility="private",
                 ),
             ),

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from fsrs import Rating
 
 from bot.core.commands.quiz_browse import find_quiz, not_found, quiz_list_reply
 from bot.core.commands.registry import Context, Handler
 from bot.core.messages import Choice, Reply
 from bot.core.parser import Parsed
-from bot.core.quiz.deck import deal
+from bot.core.ports import StoreUnavailable
+from bot.core.quiz.deck import Card, deal, topic_of
 from bot.core.quiz.models import Quiz
-from bot.core.quiz.practice import Practice
+from bot.core.quiz.practice import Origin, Practice
 from bot.core.quiz.render import card_reply, unbind, verdict_reply
+from bot.core.review.memory import Answered
+from bot.core.review.rating import rate
+from bot.core.review.records import ItemRef, Student
 from bot.core.text import shorten
+
+log = logging.getLogger(__name__)
 
 PRACTICE_ANSWER = "/practice answer"
 MAX_PRACTICE_QUESTIONS = 100
@@ -21,6 +31,48 @@ MAX_PRACTICE_QUESTIONS = 100
 def _key(ctx: Context) -> tuple[str, str]:
     actor = ctx.command.actor
     return actor.platform, actor.user_id
+
+
+def show(ctx: Context, practice: Practice) -> Reply:
+    """The practice's current card (or its summary), timed from now."""
+    practice.shown_at = ctx.command.at
+    return _next_or_end(practice)
+
+
+async def _remember(
+    ctx: Context, practice: Practice, index: int, card: Card, correct: bool, skipped: bool
+) -> None:
+    """The answer as a review of the card in the student's memory (with a store only)."""
+    origin = practice.origin(index)
+    if ctx.memory is None or origin is None:
+        return
+    at = ctx.command.at
+    elapsed = at - practice.shown_at if practice.shown_at is not None else None
+    if skipped:
+        rating = Rating.Again
+    else:
+        rating = rate(
+            correct,
+            elapsed,
+            timedelta(seconds=origin.seconds),
+            skipped_first=card.key in practice.skipped_first,
+        )
+    actor = ctx.command.actor
+    answered = Answered(
+        Student(actor.platform, actor.user_id),
+        ItemRef(origin.quiz_id, card.key),
+        origin.topic,
+        rating,
+        correct,
+        "review" if practice.review else "practice",
+        at,
+        int(elapsed.total_seconds() * 1000) if elapsed is not None else None,
+    )
+    try:
+        await ctx.memory.record([answered])
+    except StoreUnavailable as exc:
+        # The practice goes on; only this answer's review is lost.
+        log.warning("review not stored (%s): the store is unavailable", exc)
 
 
 def _next_or_end(practice: Practice) -> Reply:
@@ -67,7 +119,9 @@ def _start(ctx: Context, name: str, count_option: str | None) -> list[Reply]:
             ]
         count = min(int(count_option), found.size)
     cards = deal(found, ctx.catalog, ctx.rng, count=count)
-    practice = Practice(ctx.practices.new_id(), found.id, found.title, cards)
+    origins = [Origin(found.id, topic_of(found, c.key, ctx.catalog), found.defaults.seconds)
+               for c in cards]  # fmt: skip
+    practice = Practice(ctx.practices.new_id(), found.id, found.title, cards, origins=origins)
     replaced = ctx.practices.start(_key(ctx), practice)
     intro = f"Practising “{found.title}”: {len(cards)} questions, no timer, only you see them."
     if replaced is not None and not replaced.finished:
@@ -75,7 +129,7 @@ def _start(ctx: Context, name: str, count_option: str | None) -> list[Reply]:
     intro += (
         f" Answer with the buttons or {PRACTICE_ANSWER} <answer>; /practice skip, /practice stop."
     )
-    return [Reply(text=intro, ephemeral=True), _next_or_end(practice)]
+    return [Reply(text=intro, ephemeral=True), show(ctx, practice)]
 
 
 def _running(ctx: Context) -> Practice | Reply:
@@ -116,15 +170,17 @@ async def practice_answer(ctx: Context, args: Parsed, running: Practice) -> list
                 f"{running.number} of {running.total} is open now.",
                 ephemeral=True,
             ),
-            _next_or_end(running),
+            show(ctx, running),
         ]
     if not typed:
         return [ctx.spec.usage_reply(f"Answer with {card.how_to_answer()}: /practice answer B")]
+    index = running.index
     card, verdict = running.answer(typed)
     if verdict.problem is not None:
         again = _next_or_end(running)
         return [Reply(text=verdict.problem, choices=again.choices, ephemeral=True)]
-    replies = [verdict_reply(card, verdict), _next_or_end(running)]
+    await _remember(ctx, running, index, card, verdict.correct, skipped=False)
+    replies = [verdict_reply(card, verdict), show(ctx, running)]
     if running.finished:
         ctx.practices.end(_key(ctx))
     return replies
@@ -132,11 +188,14 @@ async def practice_answer(ctx: Context, args: Parsed, running: Practice) -> list
 
 @_practising
 async def practice_skip(ctx: Context, args: Parsed, running: Practice) -> list[Reply]:
-    skipped = running.skip()
-    replies = [
-        Reply(text=f"Skipped. The answer was {skipped.answer_text}.", ephemeral=True),
-        _next_or_end(running),
-    ]
+    index = running.index
+    skipped, later = running.skip()
+    if later:
+        said = "Skipped: it comes back at the end."
+    else:
+        said = f"Skipped. The answer was {skipped.answer_text}."
+        await _remember(ctx, running, index, skipped, correct=False, skipped=True)
+    replies = [Reply(text=said, ephemeral=True), show(ctx, running)]
     if running.finished:
         ctx.practices.end(_key(ctx))
     return replies
@@ -153,6 +212,6 @@ async def practice(ctx: Context, args: Parsed) -> list[Reply]:
     if not args.args:
         current = ctx.practices.get(_key(ctx))
         if current is not None and not current.finished:
-            return [_next_or_end(current)]
+            return [show(ctx, current)]
         return quiz_list_reply(ctx)
     return _start(ctx, args.args, args.options.get("questions"))

@@ -17,6 +17,7 @@ from bot.core.parser import Parsed
 from bot.core.quiz.classroom import Classroom
 from bot.core.quiz.practice import PracticeBook
 from bot.core.quiz.store_port import Store
+from bot.core.review.memory import Memory
 
 # "private": only the user sees the answer (an adapter defers ephemerally); "channel": everyone.
 Visibility = Literal["private", "channel"]
@@ -33,6 +34,7 @@ class Context:
     classroom: Classroom | None = None  # class sessions need the store; None without one
     store: Store | None = None
     daily: DailyPoster | None = None  # daily posts need the store too
+    memory: Memory | None = None  # so do reviews and progress
 
     @property
     def catalog(self) -> Catalog:

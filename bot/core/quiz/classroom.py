@@ -27,7 +27,7 @@ from bot.core.messages import Actor, Channel, Field, Person, Reply
 from bot.core.ports import StoreUnavailable
 from bot.core.quiz.deck import Card
 from bot.core.quiz.group_commit import DEFAULT_WINDOW, GroupCommit
-from bot.core.quiz.records import AnswerIn, NewSession, ScoreRow, SessionRecord
+from bot.core.quiz.records import AnswerIn, ClassAnswer, NewSession, ScoreRow, SessionRecord
 from bot.core.quiz.render import card_reply
 from bot.core.quiz.scoring import points
 from bot.core.quiz.store_port import Store
@@ -141,8 +141,10 @@ class Classroom:
         platforms: Collection[str],
         wake: Callable[[], None] = lambda: None,
         window: float = DEFAULT_WINDOW,
+        on_answer: Callable[[ClassAnswer], None] = lambda answer: None,
     ) -> None:
         self._store = store
+        self._on_answer = on_answer  # each accepted answer, for the students' memory
         self._commits = GroupCommit(store, window)
         self._delivery = delivery
         self._platforms = frozenset(platforms)
@@ -317,6 +319,13 @@ class Classroom:
             return _private("You have already answered this question."), None
         running.streaks[student.user_id] = streak
         running.right += int(verdict.correct)
+        record = running.record
+        self._on_answer(
+            ClassAnswer(
+                student.platform, student.user_id, record.quiz_id, card.key, verdict.correct,
+                latency, record.seconds, now,
+            )
+        )  # fmt: skip
         running.credit(student, outcome.points, verdict.correct)
         if running.message is not None:
             self._delivery.edit(running.message, question_reply(running, now))

@@ -199,7 +199,8 @@ def _options(
 
 def _whosaid_cards(question: WhoSaidQuestion, catalog: Catalog, rng: random.Random) -> list[Card]:
     cards = []
-    for quote in rng.sample(eligible_quotes(question, catalog), question.count):
+    quotes = eligible_quotes(question, catalog)
+    for quote in rng.sample(quotes, min(question.count, len(quotes))):
         speaker = catalog.people[quote.speaker]
         others = [
             catalog.people[p].name for p in same_kind(catalog, quote.speaker) if p != speaker.id
@@ -241,7 +242,8 @@ def _year_options(year: int, known: set[int], count: int, rng: random.Random) ->
 def _when_cards(question: WhenQuestion, catalog: Catalog, rng: random.Random) -> list[Card]:
     known = {int(event.date[:4]) for event in catalog.events.values()}
     cards = []
-    for event in rng.sample(eligible_events(question, catalog), question.count):
+    events = eligible_events(question, catalog)
+    for event in rng.sample(events, min(question.count, len(events))):
         year = int(event.date[:4])
         years = _year_options(year, known, question.choices, rng)
         detail = f" {event.description}" if event.description else ""
@@ -263,7 +265,8 @@ def _when_cards(question: WhenQuestion, catalog: Catalog, rng: random.Random) ->
 def _acronym_cards(question: AcronymQuestion, catalog: Catalog, rng: random.Random) -> list[Card]:
     expansions = {t.expansion for t in catalog.terms.values() if t.expansion}
     cards = []
-    for term in rng.sample(eligible_terms(question, catalog), question.count):
+    terms = eligible_terms(question, catalog)
+    for term in rng.sample(terms, min(question.count, len(terms))):
         assert term.expansion is not None  # eligible terms have one
         others = sorted(expansions - {term.expansion})
         options, correct = _options(term.expansion, others, question.choices, rng)
@@ -280,6 +283,36 @@ def _acronym_cards(question: AcronymQuestion, catalog: Catalog, rng: random.Rand
             )
         )
     return cards
+
+
+def topic_of(quiz: Quiz, key: str, catalog: Catalog) -> str | None:
+    """The topic a card counts under in progress reports: its event's, for a "when?" card
+    (the timeline spans every topic), else its quiz's first."""
+    _, _, item = key.partition(":")
+    event = catalog.events.get(item) if item else None
+    if event is not None and event.topics:
+        return event.topics[0]
+    return quiz.topics[0] if quiz.topics else None
+
+
+def card_for(quiz: Quiz, key: str, catalog: Catalog, rng: random.Random) -> Card | None:
+    """The card `key` names in `quiz` (a question id, or "<question id>:<item id>" for a
+    generated one), dealt afresh; None when the quiz no longer has it."""
+    question_id, _, item = key.partition(":")
+    question = next((q for q in quiz.questions if q.id == question_id), None)
+    if question is None:
+        return None
+    if isinstance(question, WhoSaidQuestion | WhenQuestion | AcronymQuestion):
+        # A generated question deals a few of its items: ask for the one remembered.
+        generate = {
+            WhoSaidQuestion: _whosaid_cards,
+            WhenQuestion: _when_cards,
+            AcronymQuestion: _acronym_cards,
+        }[type(question)]
+        every = question.model_copy(update={"count": 10_000})  # all its items, any order
+        cards: list[Card] = generate(every, catalog, rng)  # type: ignore[operator]
+        return next((c for c in cards if c.key == key), None)
+    return _authored_card(question, catalog, rng) if not item else None
 
 
 def deal(

@@ -1,6 +1,8 @@
 """Solo practice: one student works through a quiz at their own pace, privately, untimed.
 
-Practice state lives in memory: it is a study aid, not a record. Class sessions, with timers,
+A practice runs in memory; what it teaches is kept, for every answer becomes a review of the
+question in the student's memory (bot.core.review). A review is a practice of the questions due,
+from any quiz, where a skipped question comes back at the end. Class sessions, with timers,
 scores and storage, are a different engine.
 """
 
@@ -9,10 +11,20 @@ from __future__ import annotations
 import itertools
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.core.quiz.deck import Card, Verdict
 
 MAX_PRACTICES = 10_000  # the oldest practice is dropped beyond this, to bound memory
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a practised card comes from, for the memory of it."""
+
+    quiz_id: str
+    topic: str | None
+    seconds: int  # the quiz's time per question: what "slow" and "quick" are measured against
 
 
 @dataclass
@@ -21,6 +33,10 @@ class Practice:
     quiz_id: str
     title: str
     cards: list[Card]
+    origins: list[Origin] = field(default_factory=list)  # one per card
+    review: bool = False  # a /review: skipped cards come back once, at the end
+    shown_at: datetime | None = None  # when the current card was shown
+    skipped_first: set[str] = field(default_factory=set)  # keys of cards skipped, then asked again
     index: int = 0
     right: int = 0
     streak: int = 0
@@ -61,13 +77,24 @@ class Practice:
         self.index += 1
         return card, verdict
 
-    def skip(self) -> Card:
+    def origin(self, index: int) -> Origin | None:
+        return self.origins[index] if index < len(self.origins) else None
+
+    def skip(self) -> tuple[Card, bool]:
+        """Skip the current card; in a review it comes back at the end, once (True)."""
         card = self.cards[self.index]
-        self.skipped += 1
         self.streak = 0
-        self.missed.append(card)
+        later = self.review and card.key not in self.skipped_first
+        if later:
+            self.skipped_first.add(card.key)
+            self.cards.append(card)
+            if self.origins:
+                self.origins.append(self.origins[self.index])
+        else:
+            self.skipped += 1
+            self.missed.append(card)
         self.index += 1
-        return card
+        return card, later
 
 
 class PracticeBook:

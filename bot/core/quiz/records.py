@@ -88,3 +88,17 @@ class LeaderRow:
     points: int
     correct: int
     sessions: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClassAnswer:
+    """An answer accepted in a class session, as the students' memory sees it."""
+
+    platform: str
+    user_id: str
+    quiz_id: str
+    card_key: str
+    correct: bool
+    latency_ms: int
+    seconds: int  # the session's time per question
+    at: datetime

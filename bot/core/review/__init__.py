@@ -1,0 +1,1 @@
+"""Spaced repetition: what each student remembers of each question (FSRS), and when to review it."""
