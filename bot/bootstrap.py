@@ -7,6 +7,7 @@ import asyncio
 import gc
 import logging
 import random
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -124,6 +125,7 @@ def assemble(
         limits={platform: outbox.limits for platform, outbox in outboxes.items()},
         daily=daily,
         memory=memory,
+        practice_ids=secrets.token_hex(2) + "x",  # ids match [0-9a-z]: see render.unbind
     )
     return Bot(app, classroom, delivery, timers, store, clock, daily, class_memory)
 

@@ -71,7 +71,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
             await connection.execute(
                 sa.text(
                     "TRUNCATE sessions, questions, answers, scores, memos, daily_schedules, "
-                    "daily_posts, review_memories, review_log RESTART IDENTITY CASCADE"
+                    "daily_posts, review_memories, review_log, practices RESTART IDENTITY CASCADE"
                 )
             )
     yield opened

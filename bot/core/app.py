@@ -55,6 +55,7 @@ class Lectern:
         limits: Mapping[str, Limits] | None = None,
         daily: DailyPoster | None = None,
         memory: Memory | None = None,
+        practice_ids: str = "",
     ) -> None:
         self.library = library
         self.classroom = classroom
@@ -63,7 +64,8 @@ class Lectern:
         self.store = store
         self.rng = rng or random.Random()
         self.registry = registry or default_registry()
-        self.practices = PracticeBook()
+        # Practices outlive a restart: `practice_ids` keeps this process's ids new.
+        self.practices = PracticeBook(prefix=practice_ids)
         self._limits = dict(limits or {})
         self._options = frozenset({PAGE_OPTION}).union(
             *(spec.all_options for spec in self.registry.all())

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.review.records import ItemRef, MemoryState, Review, Student
 from bot.store.engine import aware
-from bot.store.tables import review_log, review_memories
+from bot.store.tables import practices, review_log, review_memories
 
 # Items asked for at once by `memories`, per query: well under every engine's bound-parameter
 # limit (two parameters an item).
@@ -215,6 +215,12 @@ class ReviewSql:
     async def forget(self, student: Student) -> int:
         async def work(connection: AsyncConnection) -> int:
             await connection.execute(sa.delete(review_memories).where(_of(student)))
+            await connection.execute(
+                sa.delete(practices).where(
+                    practices.c.platform == student.platform,
+                    practices.c.user_id == student.user_id,
+                )
+            )
             deleted = await connection.execute(
                 sa.delete(review_log).where(
                     review_log.c.platform == student.platform,
@@ -225,3 +231,42 @@ class ReviewSql:
 
         result: int = await self._run(work)
         return result
+
+    async def load_practice(self, student: Student) -> str | None:
+        async def work(connection: AsyncConnection) -> str | None:
+            row = await connection.execute(
+                sa.select(practices.c.state).where(
+                    practices.c.platform == student.platform,
+                    practices.c.user_id == student.user_id,
+                )
+            )
+            found = row.scalar_one_or_none()
+            return str(found) if found is not None else None
+
+        result: str | None = await self._run(work)
+        return result
+
+    async def save_practice(self, student: Student, state: str, at: datetime) -> None:
+        async def work(connection: AsyncConnection) -> None:
+            values = {"platform": student.platform, "user_id": student.user_id}
+            statement = self._insert(practices).values(**values, state=state, updated_at=_utc(at))
+            await connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["platform", "user_id"],
+                    set_={"state": statement.excluded.state,
+                          "updated_at": statement.excluded.updated_at},
+                )
+            )  # fmt: skip
+
+        await self._run(work)
+
+    async def end_practice(self, student: Student) -> None:
+        async def work(connection: AsyncConnection) -> None:
+            await connection.execute(
+                sa.delete(practices).where(
+                    practices.c.platform == student.platform,
+                    practices.c.user_id == student.user_id,
+                )
+            )
+
+        await self._run(work)

@@ -192,3 +192,14 @@ sa.Index(
     review_log.c.user_id,
     review_log.c.reviewed_at,
 )
+
+# Each student's running practice (or review), so that a restart loses none of it.
+practices = sa.Table(
+    "practices",
+    metadata,
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("state", sa.Text, nullable=False),  # JSON: bot.core.quiz.practice.dump_practice
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint("platform", "user_id"),
+)

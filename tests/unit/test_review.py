@@ -232,3 +232,39 @@ async def test_class_answers_become_reviews_in_the_background(store: SqlStore) -
     again = (await store.memories(Student("test", "cy"), [item]))[item]
     assert again.due < hard.due < easy.due, "Again < Hard < Easy"
     assert await store.study_days(Student("test", "ann"), NOON.date()) == [NOON.date()]
+
+
+async def test_a_practice_outlives_a_restart(store: SqlStore) -> None:
+    library = ContentLibrary([CONTENT], root=ROOT, quiz_paths=[ROOT / "quizzes"])
+    before = Lectern(library, rng=random.Random(4), store=store, memory=Memory(store))
+    _, first = await _say(before, "/practice timeline questions:3", NOON)
+    practice = before.practices.get(("test", "s1"))
+    assert practice is not None and practice.current is not None
+    stale = first.choices[0].value  # a button of question 1, clicked after the restart
+    await _say(before, f"/practice answer {right_answer(practice.current)}", NOON)
+    asked = [c.prompt for c in practice.cards]
+
+    after = Lectern(library, rng=random.Random(9), store=store, memory=Memory(store),
+                    practice_ids="r")  # fmt: skip
+    [shown] = await _say(after, "/practice", NOON + MINUTE)
+    assert shown.title == "Timeline · 2/3" and shown.text.startswith(asked[1])
+    closed = await _say(after, stale, NOON + MINUTE)
+    assert closed[0].text.startswith("That question has closed; question 2 of 3 is open now.")
+    restored = after.practices.get(("test", "s1"))
+    assert restored is not None and restored.right == 1 and restored.id == practice.id
+    for _ in range(2):
+        assert restored.current is not None
+        await _say(after, f"/practice answer {right_answer(restored.current)}", NOON + MINUTE)
+    assert await store.load_practice(STUDENT) is None, "a finished practice is not kept"
+    _, new = await _say(after, "/practice timeline", NOON + MINUTE)
+    assert "#pr1 " in new.choices[0].value, "a new practice's id is this process's own"
+    await _say(after, "/practice stop", NOON + MINUTE)
+    assert await store.load_practice(STUDENT) is None, "a stopped practice is not kept"
+
+
+async def test_a_saved_practice_that_cannot_be_read_is_dropped(store: SqlStore) -> None:
+    library = ContentLibrary([CONTENT], root=ROOT, quiz_paths=[ROOT / "quizzes"])
+    await store.save_practice(STUDENT, '{"id": "p1", "cards": "not cards"}', NOON)
+    app = Lectern(library, store=store, memory=Memory(store))
+    [reply] = await _say(app, "/practice answer A", NOON)
+    assert reply.text.startswith("You are not practising a quiz.")

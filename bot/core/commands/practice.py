@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from fsrs import Rating
+from pydantic import ValidationError
 
 from bot.core.commands.quiz_browse import find_quiz, not_found, quiz_list_reply
 from bot.core.commands.registry import Context, Handler
@@ -15,7 +16,7 @@ from bot.core.parser import Parsed
 from bot.core.ports import StoreUnavailable
 from bot.core.quiz.deck import Card, deal, topic_of
 from bot.core.quiz.models import Quiz
-from bot.core.quiz.practice import Origin, Practice
+from bot.core.quiz.practice import Origin, Practice, dump_practice, load_practice
 from bot.core.quiz.render import card_reply, unbind, verdict_reply
 from bot.core.review.memory import Answered
 from bot.core.review.rating import rate
@@ -105,7 +106,7 @@ def _summary(practice: Practice) -> Reply:
     )
 
 
-def _start(ctx: Context, name: str, count_option: str | None) -> list[Reply]:
+async def _start(ctx: Context, name: str, count_option: str | None) -> list[Reply]:
     found = find_quiz(ctx, name)
     if not isinstance(found, Quiz):
         return [not_found(ctx, name, found, "/practice")]
@@ -123,6 +124,7 @@ def _start(ctx: Context, name: str, count_option: str | None) -> list[Reply]:
                for c in cards]  # fmt: skip
     practice = Practice(ctx.practices.new_id(), found.id, found.title, cards, origins=origins)
     replaced = ctx.practices.start(_key(ctx), practice)
+    await keep(ctx, practice)
     intro = f"Practising “{found.title}”: {len(cards)} questions, no timer, only you see them."
     if replaced is not None and not replaced.finished:
         intro += f" (Your practice of “{replaced.title}” was stopped.)"
@@ -132,8 +134,39 @@ def _start(ctx: Context, name: str, count_option: str | None) -> list[Reply]:
     return [Reply(text=intro, ephemeral=True), show(ctx, practice)]
 
 
-def _running(ctx: Context) -> Practice | Reply:
-    practice = ctx.practices.get(_key(ctx))
+async def current(ctx: Context) -> Practice | None:
+    """The student's running practice: in this process, or as saved before a restart."""
+    key = _key(ctx)
+    practice = ctx.practices.get(key)
+    if practice is None and ctx.memory is not None:
+        try:
+            saved = await ctx.memory.saved_practice(Student(*key))
+            practice = load_practice(saved) if saved is not None else None
+        except StoreUnavailable:
+            practice = None
+        except ValidationError:  # saved by a version that dealt cards otherwise
+            log.warning("a saved practice could not be read; it is dropped")
+            practice = None
+        if practice is not None and not practice.finished:
+            ctx.practices.start(key, practice)
+    return practice
+
+
+async def keep(ctx: Context, practice: Practice) -> None:
+    """Save the student's practice as it now stands (or drop it once it is over)."""
+    if ctx.memory is None:
+        return
+    key = _key(ctx)
+    over = practice.finished or ctx.practices.get(key) is not practice
+    try:
+        state = None if over else dump_practice(practice)
+        await ctx.memory.save_practice(Student(*key), state, ctx.command.at)
+    except StoreUnavailable as exc:
+        log.warning("practice not saved (%s): the store is unavailable", exc)
+
+
+async def _running(ctx: Context) -> Practice | Reply:
+    practice = await current(ctx)
     if practice is None or practice.finished:
         return Reply(
             text="You are not practising a quiz. Start one with /practice <quiz> "
@@ -150,10 +183,12 @@ def _practising(body: PracticeHandler) -> Handler:
     """A handler for the student's running practice; without one, says how to start."""
 
     async def handler(ctx: Context, args: Parsed) -> list[Reply]:
-        running = _running(ctx)
+        running = await _running(ctx)
         if isinstance(running, Reply):
             return [running]
-        return await body(ctx, args, running)
+        replies = await body(ctx, args, running)
+        await keep(ctx, running)
+        return replies
 
     return handler
 
@@ -210,8 +245,8 @@ async def practice_stop(ctx: Context, args: Parsed, running: Practice) -> list[R
 async def practice(ctx: Context, args: Parsed) -> list[Reply]:
     """/practice <quiz> starts one; /practice alone shows the current question, or the quizzes."""
     if not args.args:
-        current = ctx.practices.get(_key(ctx))
-        if current is not None and not current.finished:
-            return [show(ctx, current)]
+        running = await current(ctx)
+        if running is not None and not running.finished:
+            return [show(ctx, running)]
         return quiz_list_reply(ctx)
-    return _start(ctx, args.args, args.options.get("questions"))
+    return await _start(ctx, args.args, args.options.get("questions"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core.commands.practice import PRACTICE_ANSWER, show
+from bot.core.commands.practice import PRACTICE_ANSWER, keep, show
 from bot.core.commands.registry import Context
 from bot.core.messages import Choice, Reply
 from bot.core.parser import Parsed
@@ -83,6 +83,7 @@ async def review(ctx: Context, args: Parsed) -> list[Reply]:
         ctx.practices.new_id(), "review", "Review", cards, origins=origins, review=True
     )
     replaced = ctx.practices.start((student.platform, student.user_id), practice)
+    await keep(ctx, practice)
     intro = (
         f"{len(cards)} question{'s' * (len(cards) != 1)} due, the most overdue first; only you "
         f"see them. Answer with the buttons or {PRACTICE_ANSWER} <answer>; /practice skip "

@@ -13,6 +13,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pydantic import TypeAdapter
+
 from bot.core.quiz.deck import Card, Verdict
 
 MAX_PRACTICES = 10_000  # the oldest practice is dropped beyond this, to bound memory
@@ -97,16 +99,22 @@ class Practice:
         return card, later
 
 
-class PracticeBook:
-    """The running practice of each student, by (platform, user id)."""
+_PRACTICE: TypeAdapter[Practice] = TypeAdapter(Practice)
 
-    def __init__(self, capacity: int = MAX_PRACTICES) -> None:
+
+class PracticeBook:
+    """The running practice of each student, by (platform, user id), in this process; the
+    store keeps a copy, so that a practice outlives a restart. `prefix` tells this process's
+    practice ids from an earlier one's."""
+
+    def __init__(self, capacity: int = MAX_PRACTICES, prefix: str = "") -> None:
         self._capacity = capacity
         self._practices: OrderedDict[tuple[str, str], Practice] = OrderedDict()
         self._ids = itertools.count(1)
+        self._prefix = prefix
 
     def new_id(self) -> str:
-        return f"p{next(self._ids)}"
+        return f"p{self._prefix}{next(self._ids)}"
 
     def __len__(self) -> int:
         return len(self._practices)
@@ -127,3 +135,11 @@ class PracticeBook:
 
     def end(self, key: tuple[str, str]) -> Practice | None:
         return self._practices.pop(key, None)
+
+
+def dump_practice(practice: Practice) -> str:
+    return _PRACTICE.dump_json(practice).decode()
+
+
+def load_practice(text: str) -> Practice:
+    return _PRACTICE.validate_json(text)

@@ -157,6 +157,16 @@ class Memory:
     async def next_due(self, student: Student) -> datetime | None:
         return await self._store.next_review_due(student)
 
+    async def saved_practice(self, student: Student) -> str | None:
+        return await self._store.load_practice(student)
+
+    async def save_practice(self, student: Student, state: str | None, at: datetime) -> None:
+        """Keep the student's running practice (`state`), or drop it when None."""
+        if state is None:
+            await self._store.end_practice(student)
+        else:
+            await self._store.save_practice(student, state, at)
+
     async def forget(self, student: Student) -> int:
         return await self._store.forget(student)
 

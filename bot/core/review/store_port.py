@@ -40,3 +40,13 @@ class ReviewStore(Protocol):
     async def forget(self, student: Student) -> int:
         """Delete the student's memories and review log; how many reviews were deleted."""
         ...
+
+    async def load_practice(self, student: Student) -> str | None:
+        """The student's running practice as saved (JSON), if any."""
+        ...
+
+    async def save_practice(self, student: Student, state: str, at: datetime) -> None:
+        """Keep the student's running practice (one per student: it replaces the one before)."""
+        ...
+
+    async def end_practice(self, student: Student) -> None: ...

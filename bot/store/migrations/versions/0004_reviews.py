@@ -1,4 +1,5 @@
-"""Spaced repetition: each student's memory of each question, and the review log.
+"""Spaced repetition: each student's memory of each question, the review log, and each
+student's running practice.
 
 Revision ID: 0004
 Revises: 0003
@@ -53,8 +54,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_review_log_student", "review_log", ["platform", "user_id", "reviewed_at"])
 
+    op.create_table(
+        "practices",
+        sa.Column("platform", sa.String(32), nullable=False),
+        sa.Column("user_id", sa.String(128), nullable=False),
+        sa.Column("state", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("platform", "user_id", name="pk_practices"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("practices")
     op.drop_index("ix_review_log_student", table_name="review_log")
     op.drop_table("review_log")
     op.drop_index("ix_review_memories_due", table_name="review_memories")
