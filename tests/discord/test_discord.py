@@ -49,6 +49,7 @@ async def test_commands_are_synced_once_with_options_and_permissions(
     assert set(commands) == {
         "help", "fact", "whosaid", "quotes", "quote", "define", "topics", "sources",
         "timeline", "leaderboard", "reload", "quiz", "practice", "daily", "review", "progress",
+        "class",
     }  # fmt: skip
     assert int(commands["reload"]["default_member_permissions"]) == 16  # Manage Channels
     assert commands["fact"]["default_member_permissions"] is None
@@ -82,7 +83,7 @@ async def test_commands_are_synced_once_with_options_and_permissions(
         library, fake=fake, database=database, discord_guild=int(fake.guild_id)
     )
     assert _syncs(fake)[-1].path == f"applications/{fake.app_id}/guilds/{fake.guild_id}/commands"
-    assert len(_by_name(_syncs(fake)[-1].json)) == 16
+    assert len(_by_name(_syncs(fake)[-1].json)) == 17
     await guild.close()
 
 

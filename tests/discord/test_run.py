@@ -54,7 +54,7 @@ async def test_lectern_run_plays_a_class_quiz_and_stops_cleanly() -> None:
         await fake.stop()
     assert bot.returncode == 0, log[-2000:]
     assert "very-secret-token" not in log, "the token is never logged"
-    assert "synced 16 slash commands (global)" in log
+    assert "synced 17 slash commands (global)" in log
 
 
 async def test_discord_sync_and_invite_url_from_the_command_line() -> None:
@@ -70,7 +70,7 @@ async def test_discord_sync_and_invite_url_from_the_command_line() -> None:
     try:
         code, out, err = await lectern("discord", "sync", "--guild", fake.guild_id)
         assert code == 0, err
-        assert out.startswith(f"Synced 16 slash commands (guild {fake.guild_id}).")
+        assert out.startswith(f"Synced 17 slash commands (guild {fake.guild_id}).")
         assert fake.syncs == 1 and set(fake.commands) == {fake.guild_id}
         code, out, _ = await lectern("discord", "sync", "--guild", fake.guild_id)
         assert code == 0 and fake.syncs == 2, "on demand, it syncs even when unchanged"

@@ -152,3 +152,37 @@ async def test_the_teacher_gets_a_report_with_its_chart(
     assert report.attachment.content.startswith(b"\x89PNG")
     older = await say(app, TESS, "/quiz report #1")
     assert older.text.startswith("No one answered in #1")
+
+
+async def test_the_teacher_sees_the_class_progress_by_topic(
+    setup: tuple[Lectern, FakeOutbox, Classroom],
+) -> None:
+    app, _, classroom = setup
+    late = NOON + timedelta(days=40)
+    assert (await say(app, ANN, "/class progress", late)).text == (
+        "Only a teacher can use /class progress."
+    )
+    assert (
+        "period: must be week, month or all."
+        in (await say(app, TESS, "/class progress period:year", late)).text
+    )
+    empty = await say(app, TESS, "/class progress", late)
+    assert empty.text == "No class quiz was answered in this channel in the last month."
+    for at in (NOON, late - timedelta(days=1)):
+        await say(app, TESS, "/quiz start sample questions:1 seconds:10 scoring:flat", at)
+        running = classroom.running_in(CLASS)
+        assert running is not None
+        card = running.card
+        right = "ABCDE"[card.correct] if card.options else card.answers[0]
+        await say(app, ANN, f"/quiz answer {right}", at)
+        await say(app, BOB, "/quiz answer zzz-not-it", at)
+        await say(app, TESS, "/quiz stop", at)
+    await classroom.delivery.drain()
+    month = await say(app, TESS, "/class progress", late)
+    assert month.title == "Class progress" and month.ephemeral
+    lines = month.text.splitlines()
+    assert lines[0] == "Class progress over the last month: 1 session."
+    assert lines[1].startswith("• ") and "(one session)" in lines[1]
+    assert month.attachment is not None and month.attachment.content.startswith(b"\x89PNG")
+    every = await say(app, TESS, "/class progress period:all", late)
+    assert every.text.splitlines()[0] == "Class progress over all time: 2 sessions."

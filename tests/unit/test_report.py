@@ -4,13 +4,16 @@ carries them, and the chart read back from its PNG."""
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from datetime import timedelta
 
 import numpy as np
 from PIL import Image
 
-from bot.core.commands.class_quiz import report_text
-from bot.core.quiz.charts import MAX_BYTES, report_chart
+from bot.core.commands.class_quiz import class_progress_text, report_text
+from bot.core.quiz.charts import MAX_BYTES, progress_chart, report_chart
+from bot.core.quiz.class_progress import Played, trends
 from bot.core.quiz.deck import Card
 from bot.core.quiz.records import AnswerRow, ScoreRow
 from bot.core.quiz.report import build, choice_letter
@@ -118,3 +121,38 @@ def test_the_chart_is_a_png_with_a_bar_per_question_as_tall_as_its_share() -> No
     assert abs(heights[1] / heights[0] - shares[1] / shares[0]) < 0.1
     orange = np.abs(image - np.array([0xE0, 0x7B, 0x39])).sum(axis=2) < 30
     assert len(_runs(orange.any(axis=0))) == 3, "scores 0, 1 and 3: three bars"
+
+
+def test_the_class_progress_by_topic_and_its_trend() -> None:
+    day = timedelta(days=1)
+    played = [
+        Played(2, NOON + day, [("nrc", True), ("nrc", True), ("isaf", False), ("isaf", True)]),
+        Played(1, NOON, [("nrc", False), ("nrc", True), ("isaf", True), ("isaf", True)]),
+        Played(3, NOON + 2 * day, [("isaf", False), ("isaf", False)]),
+    ]
+    isaf, nrc = trends(played)  # the weakest first
+    assert (isaf.topic, isaf.answered, isaf.right) == ("isaf", 6, 3)
+    assert isaf.by_session == [(1, 1.0), (2, 0.5), (3, 0.0)] and isaf.trend == "falling"
+    assert (nrc.topic, nrc.answered, nrc.right, nrc.trend) == ("nrc", 4, 3, "rising")
+    assert nrc.by_session == [(1, 0.5), (2, 1.0)]
+    names: dict[str | None, str] = {"isaf": "ISAF", "nrc": "The NRC"}
+    text = class_progress_text([isaf, nrc], names, {"nrc": (1, 6)}, 3, "the last month")
+    assert text.splitlines() == [
+        "Class progress over the last month: 3 sessions.",
+        "• ISAF: 50% right (3 of 6 answers); by session 100% → 50% → 0% (falling).",
+        "• The NRC: 75% right (3 of 4 answers); by session 50% → 100% (rising); 1 of 6 "
+        "questions due for review in the students' memory.",
+        "Due for revision: ISAF.",
+    ]
+    png = progress_chart([isaf, nrc], names, "Class progress")
+    image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    assert png.startswith(b"\x89PNG") and image.shape[1] > 500
+
+
+def test_matplotlib_is_imported_only_to_draw_a_chart() -> None:
+    code = (
+        "import sys, bot.bootstrap, bot.adapters.console\n"
+        "assert 'matplotlib' not in sys.modules, 'imported at start-up'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -46,6 +46,7 @@ CORE_NAMES = {
     "review": "review",
     "progress show": "progress",
     "progress forget": "progress forget",
+    "class progress": "class progress",
     "quiz list": "quiz list",
     "quiz info": "quiz info",
     "quiz start": "quiz start",
@@ -200,6 +201,7 @@ def build(
         _quiz_group(runner, command, completes),
         _practice_group(runner, command, completes),
         _progress_group(runner, command),
+        _class_group(runner, command),
         _daily_group(runner, command, completes),
     ]
 
@@ -312,6 +314,24 @@ def _practice_group(runner: Runs, command: Any, completes: Any) -> app_commands.
         if name == "start":
             sub.autocomplete("quiz")(completes("quiz"))
         group.add_command(sub)
+    return group
+
+
+def _class_group(runner: Runs, command: Any) -> app_commands.Group:
+    group = app_commands.Group(
+        name="class", description="Teachers: how the class is doing, by topic"
+    )
+
+    @app_commands.describe(period="The last week, month (default) or all sessions")
+    async def progress(
+        interaction: Interaction, period: Literal["week", "month", "all"] | None = None
+    ) -> None:
+        await runner.handle(interaction, _line("/class progress", period=period))
+
+    sub = command("progress", progress, "class")
+    sub.default_permissions = TEACHER_PERMISSIONS
+    group.add_command(sub)
+    group.default_permissions = TEACHER_PERMISSIONS
     return group
 
 

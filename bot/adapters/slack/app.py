@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 # The commands a workspace gets; `/lectern <anything>` carries the whole grammar.
 COMMANDS = (
     "fact", "whosaid", "quotes", "quote", "define", "timeline", "topics", "sources", "quiz",
-    "practice", "review", "progress", "leaderboard", "daily", "help", "reload",
+    "practice", "review", "progress", "class", "leaderboard", "daily", "help", "reload",
 )  # fmt: skip
 UMBRELLA = "lectern"
 TEACHER_CACHE_SECONDS = 600.0

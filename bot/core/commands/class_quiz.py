@@ -14,7 +14,8 @@ from bot.core.commands.registry import Context, Handler
 from bot.core.messages import Attachment, Channel, Reply
 from bot.core.parser import Parsed
 from bot.core.ports import StoreUnavailable
-from bot.core.quiz.charts import report_chart
+from bot.core.quiz.charts import progress_chart, report_chart
+from bot.core.quiz.class_progress import LOW_ACCURACY, Played, TopicTrend, trends
 from bot.core.quiz.classroom import Classroom, load_cards
 from bot.core.quiz.deck import deal, topic_of
 from bot.core.quiz.models import Quiz
@@ -23,9 +24,11 @@ from bot.core.quiz.render import unbind
 from bot.core.quiz.report import SessionReport, build, choice_letter
 from bot.core.quiz.scoring import SCORING_MODES
 from bot.core.quiz.store_port import Store
+from bot.core.review.records import Student
 from bot.core.text import shorten
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
+MAX_PROGRESS_SESSIONS = 200  # the newest sessions /class progress reads at most
 MIN_SECONDS, MAX_SECONDS = 2, 600
 MAX_QUESTIONS = 100
 
@@ -158,6 +161,96 @@ def report_text(found: SessionReport, title: str) -> str:
         lines.append(f"Under half right: {', '.join(found.needs_help)}.")
     else:
         lines.append("Every student got at least half right.")
+    return "\n".join(lines)
+
+
+async def class_group(ctx: Context, args: Parsed) -> list[Reply]:
+    """/class with no subcommand, or one it does not know."""
+    problem = f"I don't know /class {shorten(args.args, 30)}." if args.args else "What about it?"
+    return [ctx.spec.usage_reply(problem)]
+
+
+@_class
+async def class_progress(ctx: Context, args: Parsed, room: Classroom, store: Store) -> list[Reply]:
+    """Per topic, the class's accuracy over the period and its trend, with a line chart; and
+    the topics due for revision (weak, or mostly due in the students' memories)."""
+    period = args.options.get("period", "month").casefold()
+    if period not in PERIODS:
+        return [ctx.spec.usage_reply("period: must be week, month or all.")]
+    now, place = ctx.command.at, ctx.command.channel
+    span = PERIODS[period]
+    sessions = [
+        s for s in await store.sessions_in(place, limit=MAX_PROGRESS_SESSIONS)
+        if span is None or s.started_at >= now - span
+    ]  # fmt: skip
+    played, students = [], set()
+    for session in sessions:
+        cards = load_cards(session.cards)
+        quiz = ctx.library.quizzes.get(session.quiz_id)
+        topics = [topic_of(quiz, c.key, ctx.catalog) if quiz else None for c in cards]
+        answers = await store.answers(session.id)
+        students |= {a.user_id for a in answers}
+        pairs = [(topics[a.question], a.correct) for a in answers if a.question < len(topics)]
+        played.append(Played(session.id, session.started_at, pairs))
+    found = [t for t in trends(played) if t.answered]
+    when = "all time" if span is None else f"the last {period}"
+    if not found:
+        return _private(f"No class quiz was answered in this channel in {when}.")
+    due = await _class_memory(ctx, place.platform, students, now)
+    names = {t: ctx.catalog.topics[t].title if t in ctx.catalog.topics else "Other"
+             for t in [x.topic for x in found]}  # fmt: skip
+    text = class_progress_text(found, names, due, len(sessions), when)
+    chart = progress_chart(found, names, f"Class progress by topic, {when}")
+    return [
+        Reply(
+            text=text,
+            title="Class progress",
+            attachment=Attachment(f"lectern-class-progress-{period}.png", chart, "image/png"),
+            ephemeral=True,
+        )
+    ]
+
+
+async def _class_memory(
+    ctx: Context, platform: str, students: set[str], now: datetime
+) -> dict[str | None, tuple[int, int]]:
+    """Per topic, (due now, seen) over the class's memories (with a store; else empty)."""
+    totals: dict[str | None, tuple[int, int]] = {}
+    if ctx.memory is None:
+        return totals
+    for user_id in sorted(students):
+        progress = await ctx.memory.progress(Student(platform, user_id), now)
+        for row in progress.topics:
+            due, seen = totals.get(row.topic, (0, 0))
+            totals[row.topic] = (due + row.due, seen + row.seen)
+    return totals
+
+
+def class_progress_text(
+    found: list[TopicTrend],
+    names: dict[str | None, str],
+    due: dict[str | None, tuple[int, int]],
+    sessions: int,
+    when: str,
+) -> str:
+    lines = [f"Class progress over {when}: {sessions} session{'s' * (sessions != 1)}."]
+    revise = []
+    for topic in found:
+        path = " → ".join(f"{share:.0%}" for _, share in topic.by_session)
+        line = (
+            f"• {names[topic.topic]}: {topic.accuracy:.0%} right ({topic.right} of "
+            f"{topic.answered} answers); by session {path} ({topic.trend})"
+        )
+        waiting, seen = due.get(topic.topic, (0, 0))
+        if seen:
+            line += f"; {waiting} of {seen} questions due for review in the students' memory"
+        lines.append(line + ".")
+        if topic.accuracy < LOW_ACCURACY or (seen and waiting * 3 >= seen):
+            revise.append(names[topic.topic])
+    if revise:
+        lines.append(f"Due for revision: {', '.join(revise)}.")
+    else:
+        lines.append("No topic is due for revision.")
     return "\n".join(lines)
 
 

@@ -241,6 +241,29 @@ def default_registry() -> Registry:
             ),
         ),
         CommandSpec(
+            name="class",
+            usage="/class progress [period:week|month|all]",
+            summary="Teachers: how the class is doing by topic across its quiz sessions.",
+            examples=("/class progress", "/class progress period:week"),
+            handler=class_quiz.class_group,
+            visibility="private",
+            subcommands=(
+                CommandSpec(
+                    name="class progress",
+                    usage="/class progress [period:week|month|all]",
+                    summary="Per topic: the class's accuracy, its trend, a chart, what to revise.",
+                    examples=("/class progress", "/class progress period:all"),
+                    handler=class_quiz.class_progress,
+                    teacher_only=True,
+                    options=frozenset({"period"}),
+                    details="Over the last month unless a period is given. A topic is due for "
+                    "revision when the class gets under 70% of it right, or when a third of its "
+                    "questions are due for review in the students' memory.",
+                    visibility="private",
+                ),
+            ),
+        ),
+        CommandSpec(
             name="review",
             usage="/review",
             summary="The questions you are due to review, most overdue first; only you see it.",

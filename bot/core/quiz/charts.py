@@ -6,19 +6,65 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from typing import Any
 
+from bot.core.quiz.class_progress import TopicTrend
 from bot.core.quiz.report import SessionReport
 
 MAX_BYTES = 8 * 1024 * 1024  # under Discord's 10 MB for bots without boosts, and Slack's limits
 _DPI = (100, 72, 50)  # tried in turn until the PNG fits
 
 
-def report_chart(report: SessionReport, title: str) -> bytes:
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    from matplotlib import pyplot
 
+    return pyplot
+
+
+def _png(figure: Any, dpi: int) -> bytes | None:
+    """The figure as a PNG if it fits the upload limit at `dpi`; closes the figure."""
+    plt = _pyplot()
+    try:
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=dpi)
+    finally:
+        plt.close(figure)
+    return buffer.getvalue() if buffer.tell() <= MAX_BYTES else None
+
+
+def progress_chart(topics: list[TopicTrend], names: dict[str | None, str], title: str) -> bytes:
+    """One line per topic: the share of the class right in each session, oldest first."""
+    plt = _pyplot()
+    for dpi in _DPI:
+        figure, axes = plt.subplots(figsize=(10, 4.5))
+        try:
+            sessions = sorted({s for t in topics for s, _ in t.by_session})
+            place = {session: n for n, session in enumerate(sessions)}
+            for topic in topics:
+                xs = [place[s] for s, _ in topic.by_session]
+                ys = [round(100 * share) for _, share in topic.by_session]
+                axes.plot(xs, ys, marker="o", label=names.get(topic.topic, "Other"))
+            axes.set_xticks(range(len(sessions)), [f"#{s}" for s in sessions])
+            axes.set_ylim(0, 105)
+            axes.set_xlabel("session")
+            axes.set_ylabel("class right (%)")
+            axes.legend(fontsize=8, loc="lower left")
+            figure.suptitle(title)
+        except BaseException:
+            plt.close(figure)
+            raise
+        png = _png(figure, dpi)
+        if png is not None:
+            return png
+    raise ValueError("the chart does not fit the platforms' upload limit")
+
+
+def report_chart(report: SessionReport, title: str) -> bytes:
+    plt = _pyplot()
     for dpi in _DPI:
         figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), width_ratios=(3, 2))
         try:
@@ -37,11 +83,10 @@ def report_chart(report: SessionReport, title: str) -> bytes:
             right.set_title("Scores")
             right.yaxis.get_major_locator().set_params(integer=True)
             figure.suptitle(title)
-            figure.tight_layout()
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", dpi=dpi)
-        finally:
+        except BaseException:
             plt.close(figure)
-        if buffer.tell() <= MAX_BYTES:
-            return buffer.getvalue()
+            raise
+        png = _png(figure, dpi)
+        if png is not None:
+            return png
     raise ValueError("the chart does not fit the platforms' upload limit")
