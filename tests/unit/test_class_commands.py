@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.core.app import Lectern
+from bot.core.commands.class_quiz import NO_CHART
 from bot.core.course.library import ContentLibrary
 from bot.core.messages import Actor, Channel, Command, Reply
+from bot.core.quiz import charts
 from bot.core.quiz.classroom import Classroom
 from bot.store.sql_store import SqlStore
 from tests.conftest import CONTENT, FIXTURES, NOON, ROOT
@@ -186,3 +188,22 @@ async def test_the_teacher_sees_the_class_progress_by_topic(
     assert month.attachment is not None and month.attachment.content.startswith(b"\x89PNG")
     every = await say(app, TESS, "/class progress period:all", late)
     assert every.text.splitlines()[0] == "Class progress over all time: 2 sessions."
+
+
+async def test_a_chart_over_the_upload_limit_is_left_out_and_the_figures_stay(
+    setup: tuple[Lectern, FakeOutbox, Classroom], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, _, classroom = setup
+    await say(app, TESS, "/quiz start sample questions:1 seconds:10 scoring:flat")
+    running = classroom.running_in(CLASS)
+    assert running is not None
+    right = "ABCDE"[running.card.correct] if running.card.options else running.card.answers[0]
+    await say(app, ANN, f"/quiz answer {right}")
+    await say(app, TESS, "/quiz stop")
+    await classroom.delivery.drain()
+    monkeypatch.setattr(charts, "MAX_BYTES", 100)  # no PNG is that small at any resolution
+    report = await say(app, TESS, "/quiz report")
+    assert report.attachment is None and report.text.endswith(NO_CHART)
+    assert "Q1: 100% right (1 of 1" in report.text
+    progress = await say(app, TESS, "/class progress")
+    assert progress.attachment is None and progress.text.endswith(NO_CHART)

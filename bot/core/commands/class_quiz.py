@@ -3,6 +3,7 @@ class engine and its store."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections import Counter
@@ -28,6 +29,7 @@ from bot.core.review.records import Student
 from bot.core.text import shorten
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
+NO_CHART = "(The chart would be larger than the platform lets a bot upload: every figure is above.)"
 MAX_PROGRESS_SESSIONS = 200  # the newest sessions /class progress reads at most
 MIN_SECONDS, MAX_SECONDS = 2, 600
 MAX_QUESTIONS = 100
@@ -120,10 +122,14 @@ async def report(ctx: Context, args: Parsed, room: Classroom, store: Store) -> l
     found = build(cards, answers, await store.scores(chosen.id), asked)
     day = chosen.started_at.strftime("%Y-%m-%d")
     title = f"#{chosen.id} “{chosen.quiz_title}” ({day})"
-    chart = report_chart(found, shorten(title, 80))
+    text = report_text(found, title)
+    try:
+        chart = await asyncio.to_thread(report_chart, found, shorten(title, 80))
+    except ValueError:  # too large for the platforms at any resolution: the text has it all
+        return [Reply(text=text + f"\n{NO_CHART}", title="Quiz report", ephemeral=True)]
     return [
         Reply(
-            text=report_text(found, title),
+            text=text,
             title="Quiz report",
             attachment=Attachment(
                 f"lectern-report-{chosen.id}-{chosen.quiz_id}.png", chart, "image/png"
@@ -200,7 +206,12 @@ async def class_progress(ctx: Context, args: Parsed, room: Classroom, store: Sto
     names = {t: ctx.catalog.topics[t].title if t in ctx.catalog.topics else "Other"
              for t in [x.topic for x in found]}  # fmt: skip
     text = class_progress_text(found, names, due, len(sessions), when)
-    chart = progress_chart(found, names, f"Class progress by topic, {when}")
+    try:
+        chart = await asyncio.to_thread(
+            progress_chart, found, names, f"Class progress by topic, {when}"
+        )
+    except ValueError:
+        return [Reply(text=text + f"\n{NO_CHART}", title="Class progress", ephemeral=True)]
     return [
         Reply(
             text=text,
