@@ -22,6 +22,8 @@ COPY schema ./schema
 
 RUN useradd --create-home --uid 10001 lectern && mkdir -p /app/data && chown lectern /app/data
 USER lectern
+# matplotlib's font cache, built once here rather than at the first report chart.
+RUN python -c "import matplotlib.font_manager"
 # The embedded SQLite database (LECTERN_DATABASE_URL's default) lives here: mount a volume.
 VOLUME ["/app/data"]
 

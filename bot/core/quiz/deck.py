@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, TypeVar
 
 from bot.core.content.catalog import Catalog
+from bot.core.content.models import Event, Quote, Term
 from bot.core.content.names import name_forms
 from bot.core.messages import Citation
 from bot.core.quiz.matching import matches_number, matches_text, normalize
@@ -197,10 +199,21 @@ def _options(
     return options, options.index(right)
 
 
-def _whosaid_cards(question: WhoSaidQuestion, catalog: Catalog, rng: random.Random) -> list[Card]:
+_Item = TypeVar("_Item", Quote, Event, Term)
+
+
+def _dealt(items: Sequence[_Item], count: int, rng: random.Random, only: str | None) -> list[_Item]:
+    """`count` of `items` at random; or, asked for `only` one (by id), that one if it is there."""
+    if only is not None:
+        return [item for item in items if item.id == only]
+    return rng.sample(list(items), min(count, len(items)))
+
+
+def _whosaid_cards(
+    question: WhoSaidQuestion, catalog: Catalog, rng: random.Random, only: str | None = None
+) -> list[Card]:
     cards = []
-    quotes = eligible_quotes(question, catalog)
-    for quote in rng.sample(quotes, min(question.count, len(quotes))):
+    for quote in _dealt(eligible_quotes(question, catalog), question.count, rng, only):
         speaker = catalog.people[quote.speaker]
         others = [
             catalog.people[p].name for p in same_kind(catalog, quote.speaker) if p != speaker.id
@@ -239,11 +252,12 @@ def _year_options(year: int, known: set[int], count: int, rng: random.Random) ->
     return sorted([year, *chosen])
 
 
-def _when_cards(question: WhenQuestion, catalog: Catalog, rng: random.Random) -> list[Card]:
+def _when_cards(
+    question: WhenQuestion, catalog: Catalog, rng: random.Random, only: str | None = None
+) -> list[Card]:
     known = {int(event.date[:4]) for event in catalog.events.values()}
     cards = []
-    events = eligible_events(question, catalog)
-    for event in rng.sample(events, min(question.count, len(events))):
+    for event in _dealt(eligible_events(question, catalog), question.count, rng, only):
         year = int(event.date[:4])
         years = _year_options(year, known, question.choices, rng)
         detail = f" {event.description}" if event.description else ""
@@ -262,11 +276,12 @@ def _when_cards(question: WhenQuestion, catalog: Catalog, rng: random.Random) ->
     return cards
 
 
-def _acronym_cards(question: AcronymQuestion, catalog: Catalog, rng: random.Random) -> list[Card]:
+def _acronym_cards(
+    question: AcronymQuestion, catalog: Catalog, rng: random.Random, only: str | None = None
+) -> list[Card]:
     expansions = {t.expansion for t in catalog.terms.values() if t.expansion}
     cards = []
-    terms = eligible_terms(question, catalog)
-    for term in rng.sample(terms, min(question.count, len(terms))):
+    for term in _dealt(eligible_terms(question, catalog), question.count, rng, only):
         assert term.expansion is not None  # eligible terms have one
         others = sorted(expansions - {term.expansion})
         options, correct = _options(term.expansion, others, question.choices, rng)
@@ -302,17 +317,15 @@ def card_for(quiz: Quiz, key: str, catalog: Catalog, rng: random.Random) -> Card
     question = next((q for q in quiz.questions if q.id == question_id), None)
     if question is None:
         return None
-    if isinstance(question, WhoSaidQuestion | WhenQuestion | AcronymQuestion):
-        # A generated question deals a few of its items: ask for the one remembered.
-        generate = {
-            WhoSaidQuestion: _whosaid_cards,
-            WhenQuestion: _when_cards,
-            AcronymQuestion: _acronym_cards,
-        }[type(question)]
-        every = question.model_copy(update={"count": 10_000})  # all its items, any order
-        cards: list[Card] = generate(every, catalog, rng)  # type: ignore[operator]
-        return next((c for c in cards if c.key == key), None)
-    return _authored_card(question, catalog, rng) if not item else None
+    if isinstance(question, WhoSaidQuestion):
+        cards = _whosaid_cards(question, catalog, rng, only=item)
+    elif isinstance(question, WhenQuestion):
+        cards = _when_cards(question, catalog, rng, only=item)
+    elif isinstance(question, AcronymQuestion):
+        cards = _acronym_cards(question, catalog, rng, only=item)
+    else:
+        return _authored_card(question, catalog, rng) if not item else None
+    return cards[0] if cards else None
 
 
 def deal(
