@@ -268,3 +268,26 @@ async def test_a_saved_practice_that_cannot_be_read_is_dropped(store: SqlStore) 
     app = Lectern(library, store=store, memory=Memory(store))
     [reply] = await _say(app, "/practice answer A", NOON)
     assert reply.text.startswith("You are not practising a quiz.")
+
+
+async def test_a_review_replaces_a_saved_practice_and_is_saved_from_its_first_answer(
+    store: SqlStore,
+) -> None:
+    library = ContentLibrary([CONTENT], root=ROOT, quiz_paths=[ROOT / "quizzes"])
+    app = Lectern(library, rng=random.Random(4), store=store, memory=Memory(store))
+    await _say(app, "/practice timeline questions:2", NOON)
+    at = await _answer_all(app, NOON, wrong=True)
+    await _say(app, "/practice who-said-it questions:3", at)
+    assert await store.load_practice(STUDENT) is not None
+
+    restarted = Lectern(library, rng=random.Random(5), store=store, memory=Memory(store))
+    later = at + timedelta(minutes=10)
+    intro, _ = await _say(restarted, "/review", later)
+    assert intro.text.startswith("2 questions due")
+    assert "(Your practice of “Who said it?”" in intro.text or "was stopped" in intro.text
+    assert await store.load_practice(STUDENT) is None, "the replaced practice is not kept"
+    review = restarted.practices.get(("test", "s1"))
+    assert review is not None and review.current is not None
+    await _say(restarted, f"/practice answer {right_answer(review.current)}", later)
+    saved = await store.load_practice(STUDENT)
+    assert saved is not None and '"review":true' in saved.replace(" ", "")

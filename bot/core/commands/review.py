@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core.commands.practice import PRACTICE_ANSWER, keep, show
+from bot.core.commands.practice import PRACTICE_ANSWER, current, keep, show
 from bot.core.commands.registry import Context
 from bot.core.messages import Choice, Reply
 from bot.core.parser import Parsed
@@ -82,8 +82,12 @@ async def review(ctx: Context, args: Parsed) -> list[Reply]:
     practice = Practice(
         ctx.practices.new_id(), "review", "Review", cards, origins=origins, review=True
     )
+    await current(ctx)  # a practice saved before a restart is replaced too
     replaced = ctx.practices.start((student.platform, student.user_id), practice)
-    await keep(ctx, practice)
+    if replaced is not None:
+        await keep(ctx, replaced)  # no longer running: its saved copy goes
+    # The review is saved from its first answer on: until then, /review after a restart deals
+    # the same questions, which are still due (and saves a write on every /review).
     intro = (
         f"{len(cards)} question{'s' * (len(cards) != 1)} due, the most overdue first; only you "
         f"see them. Answer with the buttons or {PRACTICE_ANSWER} <answer>; /practice skip "
