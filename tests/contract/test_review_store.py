@@ -256,3 +256,19 @@ async def test_the_due_query_uses_its_index(store: SqlStore) -> None:
         rows = await connection.exec_driver_sql(f"{explain} {sql}")
         plan = "\n".join(str(row[-1]) for row in rows)
     assert "ix_review_memories_due" in plan, plan
+
+
+async def test_a_running_practice_is_kept_replaced_ended_and_forgotten(store: SqlStore) -> None:
+    other = Student("slack", ANA.user_id)
+    assert await store.load_practice(ANA) is None
+    await store.save_practice(ANA, '{"step": 1}', T0)
+    await store.save_practice(other, '{"step": 9}', T0)
+    await store.save_practice(ANA, '{"step": 2}', T0 + timedelta(minutes=1))
+    assert await store.load_practice(ANA) == '{"step": 2}', "one practice a student"
+    await store.end_practice(ANA)
+    assert await store.load_practice(ANA) is None
+    assert await store.load_practice(other) == '{"step": 9}', "per platform"
+    await store.save_practice(ANA, '{"step": 3}', T0)
+    await store.forget(ANA)
+    assert await store.load_practice(ANA) is None, "forgetting drops the practice too"
+    assert await store.load_practice(other) == '{"step": 9}'
