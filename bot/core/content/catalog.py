@@ -83,7 +83,6 @@ class Catalog:
             *(Entry("term", t) for t in self.terms.values()),
             *(Entry("quote", q) for q in self.quotes.values()),
         ]
-        self.course = CourseSearch(entries, self._describe, self.vocabulary)
         self.people_names = NameIndex(
             (p.id, name) for p in self.people.values() for name in (p.name, *p.aliases)
         )
@@ -92,6 +91,7 @@ class Catalog:
             for t in self.terms.values()
             for name in (t.term, *([t.expansion] if t.expansion else []), *t.aliases)
         )
+        self.course = CourseSearch(entries, self._describe, self.vocabulary, self.term_names.exact)
         self.topic_names = NameIndex(
             (t.id, name) for t in self.topics.values() for name in (t.id, t.title)
         )

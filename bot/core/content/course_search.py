@@ -69,20 +69,19 @@ class CourseSearch:
     """Entries described by `describe`, searched as typed and by meaning (`vocabulary`)."""
 
     def __init__(
-        self, entries: Sequence[Entry], describe: Callable[[Entry], str], vocabulary: Vocabulary
+        self,
+        entries: Sequence[Entry],
+        describe: Callable[[Entry], str],
+        vocabulary: Vocabulary,
+        term_named: Callable[[str], str | None],
     ) -> None:
+        """`term_named` gives the id of the glossary term a name (or alias) is exactly."""
         self.entries = list(entries)
         self._vocabulary = vocabulary
         self._describe = describe
+        self._term_named = term_named
         self._plain = SearchIndex(self.entries, describe)
         self._meaning = SearchIndex(self.entries, lambda e: vocabulary.analyse(describe(e)))
-        self._terms = {
-            fold(name): entry
-            for entry in self.entries
-            if isinstance(entry.item, Term)
-            for name in (entry.item.term, entry.item.expansion or "", *entry.item.aliases)
-            if fold(name)
-        }
         self._positions = {entry.key: n for n, entry in enumerate(self.entries)}
         codes = np.asarray([KINDS.index(e.kind) for e in self.entries], dtype=np.int8)
         self._masks: dict[frozenset[Kind], Mask] = {
@@ -141,7 +140,9 @@ class CourseSearch:
         asked = _DEFINITION.match(fold(question))
         if asked is None:
             return None
-        return self._terms.get(asked.group("name") or asked.group("other"))
+        term_id = self._term_named(asked.group("name") or asked.group("other"))
+        position = self._positions.get(f"term:{term_id}") if term_id is not None else None
+        return self.entries[position] if position is not None else None
 
     def search_as_typed(
         self, question: str, limit: int = 3, kinds: Iterable[Kind] | None = None
