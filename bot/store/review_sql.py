@@ -41,11 +41,9 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _of(student: Student) -> sa.ColumnElement[bool]:
-    return sa.and_(
-        review_memories.c.platform == student.platform,
-        review_memories.c.user_id == student.user_id,
-    )
+def _of(student: Student, table: sa.Table = review_memories) -> sa.ColumnElement[bool]:
+    """The rows of `table` that are `student`'s (every review table is keyed by both)."""
+    return sa.and_(table.c.platform == student.platform, table.c.user_id == student.user_id)
 
 
 def _memory_row(memory: MemoryState) -> dict[str, Any]:
@@ -200,8 +198,7 @@ class ReviewSql:
                 sa.select(day.label("day"))
                 .distinct()
                 .where(
-                    review_log.c.platform == student.platform,
-                    review_log.c.user_id == student.user_id,
+                    _of(student, review_log),
                     at >= datetime.combine(since, time.min, tzinfo=UTC),
                 )
                 .order_by(day.desc())
@@ -215,17 +212,9 @@ class ReviewSql:
     async def forget(self, student: Student) -> int:
         async def work(connection: AsyncConnection) -> int:
             await connection.execute(sa.delete(review_memories).where(_of(student)))
-            await connection.execute(
-                sa.delete(practices).where(
-                    practices.c.platform == student.platform,
-                    practices.c.user_id == student.user_id,
-                )
-            )
+            await connection.execute(sa.delete(practices).where(_of(student, practices)))
             deleted = await connection.execute(
-                sa.delete(review_log).where(
-                    review_log.c.platform == student.platform,
-                    review_log.c.user_id == student.user_id,
-                )
+                sa.delete(review_log).where(_of(student, review_log))
             )
             return int(deleted.rowcount)
 
@@ -235,10 +224,7 @@ class ReviewSql:
     async def load_practice(self, student: Student) -> str | None:
         async def work(connection: AsyncConnection) -> str | None:
             row = await connection.execute(
-                sa.select(practices.c.state).where(
-                    practices.c.platform == student.platform,
-                    practices.c.user_id == student.user_id,
-                )
+                sa.select(practices.c.state).where(_of(student, practices))
             )
             found = row.scalar_one_or_none()
             return str(found) if found is not None else None
@@ -262,11 +248,6 @@ class ReviewSql:
 
     async def end_practice(self, student: Student) -> None:
         async def work(connection: AsyncConnection) -> None:
-            await connection.execute(
-                sa.delete(practices).where(
-                    practices.c.platform == student.platform,
-                    practices.c.user_id == student.user_id,
-                )
-            )
+            await connection.execute(sa.delete(practices).where(_of(student, practices)))
 
         await self._run(work)
