@@ -18,7 +18,7 @@ from bot.core.ports import StoreUnavailable
 from bot.core.quiz.charts import progress_chart, report_chart
 from bot.core.quiz.class_progress import LOW_ACCURACY, Played, TopicTrend, trends
 from bot.core.quiz.classroom import Classroom, load_cards
-from bot.core.quiz.deck import deal, topic_of
+from bot.core.quiz.deck import Card, deal, topic_of
 from bot.core.quiz.models import Quiz
 from bot.core.quiz.records import SessionRecord
 from bot.core.quiz.render import unbind
@@ -191,9 +191,7 @@ async def class_progress(ctx: Context, args: Parsed, room: Classroom, store: Sto
     ]  # fmt: skip
     played, students = [], set()
     for session in sessions:
-        cards = load_cards(session.cards)
-        quiz = ctx.library.quizzes.get(session.quiz_id)
-        topics = [topic_of(quiz, c.key, ctx.catalog) if quiz else None for c in cards]
+        _, topics = _cards_and_topics(ctx, session)
         answers = await store.answers(session.id)
         students |= {a.user_id for a in answers}
         pairs = [(topics[a.question], a.correct) for a in answers if a.question < len(topics)]
@@ -338,15 +336,20 @@ async def _session(words: list[str], store: Store, place: Channel) -> SessionRec
     return _private("No quiz has been played in this channel yet.")
 
 
+def _cards_and_topics(ctx: Context, session: SessionRecord) -> tuple[list[Card], list[str | None]]:
+    """A session's cards as it dealt them, and the topic each counts under."""
+    cards = load_cards(session.cards)
+    quiz = ctx.library.quizzes.get(session.quiz_id)
+    return cards, [topic_of(quiz, card.key, ctx.catalog) for card in cards]
+
+
 async def _results(ctx: Context, words: list[str], store: Store, place: Channel) -> list[Reply]:
     chosen = await _session(words, store, place)
     if isinstance(chosen, list):
         return chosen
     answers = await store.answers(chosen.id)
     scores = await store.scores(chosen.id)
-    cards = load_cards(chosen.cards)
-    quiz = ctx.library.quizzes.get(chosen.quiz_id)
-    topics = [topic_of(quiz, c.key, ctx.catalog) if quiz else None for c in cards]
+    cards, topics = _cards_and_topics(ctx, chosen)
     rows = [
         (
             a.question + 1,

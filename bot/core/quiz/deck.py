@@ -300,9 +300,11 @@ def _acronym_cards(
     return cards
 
 
-def topic_of(quiz: Quiz, key: str, catalog: Catalog) -> str | None:
+def topic_of(quiz: Quiz | None, key: str, catalog: Catalog) -> str | None:
     """The topic a card counts under in progress reports: its event's, for a "when?" card
-    (the timeline spans every topic), else its quiz's first."""
+    (the timeline spans every topic), else its quiz's first; none for a quiz since removed."""
+    if quiz is None:
+        return None
     _, _, item = key.partition(":")
     event = catalog.events.get(item) if item else None
     if event is not None and event.topics:

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 def as_review(answer: ClassAnswer, library: ContentLibrary) -> Answered:
     """A class answer rated against the session's time per question."""
     quiz = library.quizzes.get(answer.quiz_id)
-    topic = topic_of(quiz, answer.card_key, library.catalog) if quiz is not None else None
+    topic = topic_of(quiz, answer.card_key, library.catalog)
     elapsed = timedelta(milliseconds=answer.latency_ms)
     return Answered(
         Student(answer.platform, answer.user_id),
