@@ -233,6 +233,14 @@ async def test_class_answers_become_reviews_in_the_background(store: SqlStore) -
     assert again.due < hard.due < easy.due, "Again < Hard < Easy"
     assert await store.study_days(Student("test", "ann"), NOON.date()) == [NOON.date()]
 
+    async def progress(at: datetime) -> str:
+        [reply] = await app.dispatch(Command(teacher, ROOM, "/class progress", at))
+        return reply.text
+
+    memory_line = "questions due for review in the students' memory"
+    assert f"0 of 3 {memory_line}" in await progress(clock.now())
+    assert f"1 of 3 {memory_line}" in await progress(again.due), "the missed one comes back"
+
 
 async def test_a_practice_outlives_a_restart(store: SqlStore) -> None:
     library = ContentLibrary([CONTENT], root=ROOT, quiz_paths=[ROOT / "quizzes"])

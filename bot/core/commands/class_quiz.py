@@ -228,8 +228,7 @@ async def _class_memory(
     if ctx.memory is None:
         return totals
     for user_id in sorted(students):
-        progress = await ctx.memory.progress(Student(platform, user_id), now)
-        for row in progress.topics:
+        for row in await ctx.memory.topic_progress(Student(platform, user_id), now):
             due, seen = totals.get(row.topic, (0, 0))
             totals[row.topic] = (due + row.due, seen + row.seen)
     return totals

@@ -130,12 +130,11 @@ class Memory:
     async def due(self, student: Student, now: datetime, limit: int) -> list[MemoryState]:
         return await self._store.due(student, now, limit)
 
-    async def progress(self, student: Student, now: datetime) -> Progress:
-        memories = await self._store.all_memories(student)
+    def _topics(self, memories: Sequence[MemoryState], now: datetime) -> list[TopicProgress]:
         by_topic: dict[str | None, list[MemoryState]] = defaultdict(list)
         for memory in memories:
             by_topic[memory.topic].append(memory)
-        topics = [
+        return [
             TopicProgress(
                 topic,
                 seen=len(group),
@@ -146,10 +145,17 @@ class Memory:
             )
             for topic, group in sorted(by_topic.items(), key=lambda pair: pair[0] or "")
         ]
+
+    async def topic_progress(self, student: Student, now: datetime) -> list[TopicProgress]:
+        """Per topic, what /progress shows, without the streak (for a class's totals)."""
+        return self._topics(await self._store.all_memories(student), now)
+
+    async def progress(self, student: Student, now: datetime) -> Progress:
+        memories = await self._store.all_memories(student)
         today = now.date()
         days = await self._store.study_days(student, today - timedelta(days=STREAK_LOOKBACK))
         next_due = min((m.due for m in memories), default=None)
-        return Progress(topics, streak(days, today), next_due)
+        return Progress(self._topics(memories, now), streak(days, today), next_due)
 
     async def quizzes_tried(self, student: Student) -> set[str]:
         return {m.item.quiz_id for m in await self._store.all_memories(student)}
