@@ -29,9 +29,15 @@ PRACTICE_ANSWER = "/practice answer"
 MAX_PRACTICE_QUESTIONS = 100
 
 
-def _key(ctx: Context) -> tuple[str, str]:
+def book_key(ctx: Context) -> tuple[str, str]:
+    """Whose practice this command is about, as the practice book keys it."""
     actor = ctx.command.actor
     return actor.platform, actor.user_id
+
+
+def student_of(ctx: Context) -> Student:
+    """Whose memory this command is about: the student per platform and user id."""
+    return Student(*book_key(ctx))
 
 
 def show(ctx: Context, practice: Practice) -> Reply:
@@ -58,9 +64,8 @@ async def _remember(
             timedelta(seconds=origin.seconds),
             skipped_first=card.key in practice.skipped_first,
         )
-    actor = ctx.command.actor
     answered = Answered(
-        Student(actor.platform, actor.user_id),
+        student_of(ctx),
         ItemRef(origin.quiz_id, card.key),
         origin.topic,
         rating,
@@ -123,7 +128,7 @@ async def _start(ctx: Context, name: str, count_option: str | None) -> list[Repl
     origins = [Origin(found.id, topic_of(found, c.key, ctx.catalog), found.defaults.seconds)
                for c in cards]  # fmt: skip
     practice = Practice(ctx.practices.new_id(), found.id, found.title, cards, origins=origins)
-    replaced = ctx.practices.start(_key(ctx), practice)
+    replaced = ctx.practices.start(book_key(ctx), practice)
     await keep(ctx, practice)
     intro = f"Practising “{found.title}”: {len(cards)} questions, no timer, only you see them."
     if replaced is not None and not replaced.finished:
@@ -136,11 +141,11 @@ async def _start(ctx: Context, name: str, count_option: str | None) -> list[Repl
 
 async def current(ctx: Context) -> Practice | None:
     """The student's running practice: in this process, or as saved before a restart."""
-    key = _key(ctx)
+    key = book_key(ctx)
     practice = ctx.practices.get(key)
     if practice is None and ctx.memory is not None:
         try:
-            saved = await ctx.memory.saved_practice(Student(*key))
+            saved = await ctx.memory.saved_practice(student_of(ctx))
             practice = load_practice(saved) if saved is not None else None
         except StoreUnavailable:
             practice = None
@@ -156,11 +161,11 @@ async def keep(ctx: Context, practice: Practice) -> None:
     """Save the student's practice as it now stands (or drop it once it is over)."""
     if ctx.memory is None:
         return
-    key = _key(ctx)
+    key = book_key(ctx)
     over = practice.finished or ctx.practices.get(key) is not practice
     try:
         state = None if over else dump_practice(practice)
-        await ctx.memory.save_practice(Student(*key), state, ctx.command.at)
+        await ctx.memory.save_practice(student_of(ctx), state, ctx.command.at)
     except StoreUnavailable as exc:
         log.warning("practice not saved (%s): the store is unavailable", exc)
 
@@ -217,7 +222,7 @@ async def practice_answer(ctx: Context, args: Parsed, running: Practice) -> list
     await _remember(ctx, running, index, card, verdict.correct, skipped=False)
     replies = [verdict_reply(card, verdict), show(ctx, running)]
     if running.finished:
-        ctx.practices.end(_key(ctx))
+        ctx.practices.end(book_key(ctx))
     return replies
 
 
@@ -232,13 +237,13 @@ async def practice_skip(ctx: Context, args: Parsed, running: Practice) -> list[R
         await _remember(ctx, running, index, skipped, correct=False, skipped=True)
     replies = [Reply(text=said, ephemeral=True), show(ctx, running)]
     if running.finished:
-        ctx.practices.end(_key(ctx))
+        ctx.practices.end(book_key(ctx))
     return replies
 
 
 @_practising
 async def practice_stop(ctx: Context, args: Parsed, running: Practice) -> list[Reply]:
-    ctx.practices.end(_key(ctx))
+    ctx.practices.end(book_key(ctx))
     return [_summary(running)]
 
 

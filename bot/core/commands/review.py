@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core.commands.practice import PRACTICE_ANSWER, current, keep, show
+from bot.core.commands.practice import (
+    PRACTICE_ANSWER,
+    book_key,
+    current,
+    keep,
+    show,
+    student_of,
+)
 from bot.core.commands.registry import Context
 from bot.core.messages import Choice, Reply
 from bot.core.parser import Parsed
@@ -18,11 +25,6 @@ REVIEW_BATCH = 20  # due questions one /review deals at most
 FIRST_QUIZ = "timeline"  # where a student with no history is sent first
 NO_STORE = "Reviews and progress need the bot's database, which this setup does not have."
 STORE_DOWN = "I cannot reach my memory of your reviews right now; try again in a minute."
-
-
-def _student(ctx: Context) -> Student:
-    actor = ctx.command.actor
-    return Student(actor.platform, actor.user_id)
 
 
 def _private(text: str, *choices: Choice, title: str | None = None) -> Reply:
@@ -71,7 +73,7 @@ async def review(ctx: Context, args: Parsed) -> list[Reply]:
     memory = ctx.memory
     if memory is None:
         return [_private(NO_STORE)]
-    student, now = _student(ctx), ctx.command.at
+    student, now = student_of(ctx), ctx.command.at
     try:
         due = await memory.due(student, now, REVIEW_BATCH)
         cards, origins = _cards(ctx, due)
@@ -83,7 +85,7 @@ async def review(ctx: Context, args: Parsed) -> list[Reply]:
         ctx.practices.new_id(), "review", "Review", cards, origins=origins, review=True
     )
     await current(ctx)  # a practice saved before a restart is replaced too
-    replaced = ctx.practices.start((student.platform, student.user_id), practice)
+    replaced = ctx.practices.start(book_key(ctx), practice)
     if replaced is not None:
         await keep(ctx, replaced)  # no longer running: its saved copy goes
     # The review is saved from its first answer on: until then, /review after a restart deals
@@ -140,7 +142,7 @@ def _progress_text(ctx: Context, progress: Progress, now: datetime) -> str:
 async def progress(ctx: Context, args: Parsed) -> list[Reply]:
     if ctx.memory is None:
         return [_private(NO_STORE)]
-    student, now = _student(ctx), ctx.command.at
+    student, now = student_of(ctx), ctx.command.at
     try:
         found = await ctx.memory.progress(student, now)
     except StoreUnavailable:
@@ -175,10 +177,10 @@ async def forget(ctx: Context, args: Parsed) -> list[Reply]:
             )
         ]
     try:
-        deleted = await ctx.memory.forget(_student(ctx))
+        deleted = await ctx.memory.forget(student_of(ctx))
     except StoreUnavailable:
         return [_private(STORE_DOWN)]
-    ctx.practices.end((ctx.command.actor.platform, ctx.command.actor.user_id))
+    ctx.practices.end(book_key(ctx))
     return [
         _private(
             f"Done: I have forgotten your {deleted} review{'s' * (deleted != 1)}. "
