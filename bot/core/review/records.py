@@ -32,7 +32,7 @@ class MemoryState:
 
     student: Student
     item: ItemRef
-    topic: str | None  # the quiz's first topic: what /progress groups by
+    topic: str | None  # what /progress groups by: bot.core.quiz.deck.topic_of
     state: int  # fsrs.State: 1 learning, 2 review, 3 relearning
     step: int | None
     stability: float | None
